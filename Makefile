@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON_FOR_VENV = $(shell scripts/find-python)
+
+.PHONY: run test lint messages browsers clean
+
+$(BIN)/python:
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+messages: | $(BIN)/python
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv' --verbosity 0
+
+## Run the product on the embedded default: SQLite, a file-based Celery broker, worker
+## and beat, demo data. Prints the URL and the demo logins.
+run: $(VENV)/.installed-run messages
+	scripts/run-embedded
+
+## Run the whole test suite (SQLite unless DATABASE_URL is set; Redis when REDIS_URL is).
+test: $(VENV)/.installed-dev messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings helpdesk.settings.test
+
+clean:
+	rm -rf $(VENV) var staticfiles

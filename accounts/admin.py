@@ -1,0 +1,120 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Category
+
+from .models import AgentProfile, Course, CustomerProfile, Enrollment, LearningActivity, Order, User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "name")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "name", "language", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "language"]
+    search_fields = ["email", "name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("name", "language")}),
+        (_("Roles and permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+    filter_horizontal = ["groups"]
+
+
+class AgentProfileForm(forms.ModelForm):
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.all(),
+        required=False,
+        widget=admin.widgets.FilteredSelectMultiple(_("skills"), is_stacked=False),
+        label=_("skills (ticket categories)"),
+    )
+
+    class Meta:
+        model = AgentProfile
+        fields = ["user", "tier", "takes_tier1", "is_available"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["skills"].initial = self.instance.skills.all()
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()
+        self.instance.skills.set(self.cleaned_data["skills"])
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(admin.ModelAdmin):
+    form = AgentProfileForm
+    list_display = ["user", "tier", "takes_tier1", "is_available", "last_assigned_at"]
+    list_filter = ["tier", "is_available", "skills"]
+    search_fields = ["user__email", "user__name"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AgentProfile]:
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(CustomerProfile)
+class CustomerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "platform_user_id", "is_vip", "created_at"]
+    list_filter = ["is_vip"]
+    search_fields = ["user__email", "user__name", "platform_user_id", "phone"]
+    raw_id_fields = ["user"]
+    list_select_related = ["user"]
+    show_full_result_count = False
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "kind", "language", "price", "is_active"]
+    list_filter = ["kind", "language", "is_active"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "customer", "course", "amount", "refunded_amount", "status", "paid_at"]
+    list_filter = ["status", "channel", "course__kind"]
+    search_fields = ["number", "customer__email"]
+    raw_id_fields = ["customer"]
+    list_select_related = ["customer", "course"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["customer", "course", "progress", "minutes_learned", "sessions_count", "last_active_at"]
+    search_fields = ["customer__email", "course__code"]
+    raw_id_fields = ["customer", "order"]
+    list_select_related = ["customer", "course"]
+    show_full_result_count = False
+
+
+@admin.register(LearningActivity)
+class LearningActivityAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "day", "minutes", "sessions"]
+    raw_id_fields = ["enrollment"]
+    list_select_related = ["enrollment__customer", "enrollment__course"]
+    show_full_result_count = False

@@ -1,0 +1,67 @@
+"""Writes on people: one function per operation, keyword-only, atomic."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AgentProfile, AgentTier, CustomerProfile, Role, User
+from .roles import STAFF_ROLES
+
+
+@transaction.atomic
+def user_roles_set(*, user: User, roles: Iterable[str]) -> User:
+    """Make ``roles`` exactly the roles ``user`` holds.
+
+    Staff status follows the roles (managers and administrators use the admin site);
+    administrators are superusers. Creates the customer or agent profile a role needs.
+    """
+    wanted = set(roles)
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    role_groups = Group.objects.filter(name__in=Role.values)
+    user.groups.remove(*[g for g in role_groups if g.name not in wanted])
+    user.groups.add(*[g for g in role_groups if g.name in wanted])
+    user.is_staff = bool(wanted & STAFF_ROLES)
+    user.is_superuser = Role.ADMIN in wanted
+    user.save(update_fields=["is_staff", "is_superuser"])
+    if Role.CUSTOMER in wanted:
+        CustomerProfile.objects.get_or_create(user=user)
+    if Role.AGENT in wanted:
+        AgentProfile.objects.get_or_create(user=user)
+    user.__dict__.pop("_roles_cache", None)
+    return user
+
+
+@transaction.atomic
+def customer_create(*, email: str, name: str = "", language: str = "zh-hans", password: str | None = None) -> User:
+    user = User.objects.create_user(email=email, name=name, language=language, password=password)
+    return user_roles_set(user=user, roles=[Role.CUSTOMER])
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    email: str,
+    name: str,
+    tier: int = AgentTier.TIER_1,
+    password: str | None = None,
+    language: str = "zh-hans",
+    extra_roles: Iterable[str] = (),
+) -> User:
+    user = User.objects.create_user(email=email, name=name, language=language, password=password)
+    user_roles_set(user=user, roles=[Role.AGENT, *extra_roles])
+    AgentProfile.objects.filter(user=user).update(tier=tier)
+    user.agent_profile.refresh_from_db()
+    return user
+
+
+def agent_availability_set(*, agent: AgentProfile, available: bool) -> AgentProfile:
+    """Agents set their own availability; routing only assigns to available agents."""
+    if agent.is_available != available:
+        agent.is_available = available
+        agent.availability_changed_at = timezone.now()
+        agent.save(update_fields=["is_available", "availability_changed_at", "updated_at"])
+    return agent

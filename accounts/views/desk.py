@@ -1,0 +1,67 @@
+"""Agent desk pages about people: the agent's own status and the customer context."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from helpdesk.access import SurfaceAccessMixin
+
+from ..forms import AvailabilityForm, CustomerSearchForm
+from ..roles import ACCESS_DESK
+from ..selectors import agent_profile_own, customer_context_get, customer_search
+from ..services import agent_availability_set
+
+
+class DeskHomeView(SurfaceAccessMixin, TemplateView):
+    required_permission = ACCESS_DESK
+    template_name = "accounts/desk/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = CustomerSearchForm(self.request.GET or None)
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        context.update(
+            agent=agent_profile_own(actor=self.request.user),
+            search_form=form,
+            query=query,
+            customers=list(customer_search(actor=self.request.user, query=query)) if query else [],
+        )
+        return context
+
+
+class AgentAvailabilityView(SurfaceAccessMixin, View):
+    """POST only. htmx requests get the status card back; others are redirected."""
+
+    required_permission = ACCESS_DESK
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        agent = agent_profile_own(actor=request.user)
+        if agent is None:
+            messages.error(request, _("Only agents have an availability."))
+            return redirect("desk:home")
+        form = AvailabilityForm(request.POST)
+        form.is_valid()  # a missing checkbox means "not available": the form is always valid
+        agent = agent_availability_set(agent=agent, available=form.cleaned_data["available"])
+        if request.htmx:
+            return render(request, "accounts/desk/_agent_status.html", {"agent": agent})
+        if agent.is_available:
+            messages.success(request, _("You are available: routing may assign you new tickets."))
+        else:
+            messages.success(request, _("You are away: routing will not assign you new tickets."))
+        return redirect("desk:home")
+
+
+class DeskCustomerDetailView(SurfaceAccessMixin, TemplateView):
+    required_permission = ACCESS_DESK
+    template_name = "accounts/desk/customer_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["ctx"] = customer_context_get(actor=self.request.user, customer_id=kwargs["pk"])
+        return context

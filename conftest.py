@@ -1,0 +1,91 @@
+"""Role clients shared by every app's tests."""
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from accounts.models import AgentTier, Role, User
+from accounts.tests.factories import CustomerFactory, OrderFactory, UserFactory, agent
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    """Tests read English unless they switch; a worker's locale never leaks in."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def customer_a(db) -> User:
+    user = CustomerFactory(email="customer-a@example.com", name="Customer A")
+    OrderFactory(customer=user)
+    return user
+
+
+@pytest.fixture
+def customer_b(db) -> User:
+    user = CustomerFactory(email="customer-b@example.com", name="Customer B")
+    OrderFactory(customer=user)
+    return user
+
+
+@pytest.fixture
+def tier1_agent(db) -> User:
+    return agent("tier1@example.com", tier=AgentTier.TIER_1)
+
+
+@pytest.fixture
+def tier2_agent(db) -> User:
+    return agent("tier2@example.com", tier=AgentTier.TIER_2)
+
+
+@pytest.fixture
+def manager(db) -> User:
+    return UserFactory(email="manager@example.com", roles=[Role.MANAGER])
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return UserFactory(email="admin@example.com", roles=[Role.ADMIN])
+
+
+def _client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anon_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def customer_a_client(customer_a: User) -> Client:
+    return _client_for(customer_a)
+
+
+@pytest.fixture
+def customer_b_client(customer_b: User) -> Client:
+    return _client_for(customer_b)
+
+
+@pytest.fixture
+def tier1_client(tier1_agent: User) -> Client:
+    return _client_for(tier1_agent)
+
+
+@pytest.fixture
+def tier2_client(tier2_agent: User) -> Client:
+    return _client_for(tier2_agent)
+
+
+@pytest.fixture
+def manager_client(manager: User) -> Client:
+    return _client_for(manager)
+
+
+@pytest.fixture
+def admin_client_role(admin_user: User) -> Client:
+    return _client_for(admin_user)

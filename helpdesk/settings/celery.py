@@ -1,0 +1,50 @@
+"""Celery: broker, results, limits and the beat schedule.
+
+https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
+"""
+
+from .environment import DEBUG, REDIS_URL, VAR_DIR, env
+
+CELERY_BROKER_DIR = VAR_DIR / "celery"
+
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+else:
+    # The embedded default: kombu's filesystem transport needs no server. Web server,
+    # worker and beat on one machine share the folders below.
+    # https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.transport.filesystem.html
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
+
+CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_RESULT_EXPIRES = 60 * 60 * 24
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task that runs away is stopped: soft limit raises inside it, hard limit kills it.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=10 * 60)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_SEND_TASK_EVENTS = DEBUG
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The beat schedule: one list, each entry with what it does and when.
+CELERY_BEAT_SCHEDULE = {
+    # Records that a worker is alive and when it last ran a scheduled task; shown in the
+    # admin and on the reports home. Every HELPDESK_HEARTBEAT_INTERVAL seconds (default 60:
+    # once a minute, the first run a minute after beat starts).
+    "worker-heartbeat": {
+        "task": "helpdesk.tasks.heartbeat_record_task",
+        "schedule": env.float("HELPDESK_HEARTBEAT_INTERVAL", default=60.0),
+    },
+}

@@ -1,0 +1,134 @@
+"""Browser smoke test: each role signs in through the real login form in headless
+Chromium and lands on its surface. Screenshots go to docs/screenshots/."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from accounts.models import AgentTier, Role
+from accounts.tests.factories import (
+    PASSWORD,
+    CourseFactory,
+    CustomerFactory,
+    EnrollmentFactory,
+    OrderFactory,
+    UserFactory,
+    agent,
+)
+from helpdesk.services import heartbeat_record
+from tickets.models import Category
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI runs the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous code, which Django would otherwise refuse inside a running loop.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def people(db) -> dict[str, str]:
+    customer = CustomerFactory(email="zhang.wei@example.cn", name="张伟", language="zh-hans")
+    for code, title, progress in [("py", "Python 数据分析实战", 64), ("econ", "经济学 30 讲", 100)]:
+        order = OrderFactory(customer=customer, course=CourseFactory(code=code, title=title))
+        EnrollmentFactory(order=order, progress=progress)
+    agent("li.na@example.com", tier=AgentTier.TIER_1)
+    agent("wang.qiang@example.com", tier=AgentTier.TIER_2)
+    UserFactory(email="zhou.min@example.com", name="周敏", roles=[Role.MANAGER])
+    UserFactory(email="root@example.com", name="Admin", roles=[Role.ADMIN])
+    heartbeat_record(hostname="celery@demo")
+    # Transactional tests flush the categories that a data migration seeds; the help center
+    # lists them, so two are made again here.
+    Category.objects.get_or_create(
+        slug="course-access", defaults={"name_en": "Course access & playback", "name_zh_hans": "课程访问与播放"}
+    )
+    Category.objects.get_or_create(slug="refund", defaults={"name_en": "Refund", "name_zh_hans": "退款"})
+    return {
+        "customer": "zhang.wei@example.cn",
+        "tier1": "li.na@example.com",
+        "tier2": "wang.qiang@example.com",
+        "manager": "zhou.min@example.com",
+        "admin": "root@example.com",
+    }
+
+
+def _sign_in(page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "heading"),
+    [
+        ("customer", "/", "How can we help you?"),
+        ("tier1", "/desk/", "Welcome"),
+        ("tier2", "/desk/", "Welcome"),
+        ("manager", "/reports/", "Business overview"),
+        ("admin", "/reports/", "Business overview"),
+    ],
+)
+def test_each_role_signs_in_and_lands_on_its_surface(browser, live_server, people, role, path, heading):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
+    _sign_in(page, live_server, people[role])
+    assert page.url == f"{live_server.url}{path}"
+    assert heading in page.locator("h1").first.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / f"landing-{role}.png"), full_page=True)
+    page.close()
+
+
+def test_customer_switches_to_chinese(browser, live_server, people):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
+    _sign_in(page, live_server, people["customer"])
+    page.click("form.language-switch button[value=zh-hans]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").first.inner_text() == "有什么可以帮你？"
+    assert "Python 数据分析实战" in page.locator("[data-testid=my-learning]").inner_text()
+    assert "课程访问与播放" in page.locator(".topics").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "help-center-zh.png"), full_page=True)
+    page.close()
+
+
+def test_agent_sets_away_without_a_page_reload(browser, live_server, people):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
+    _sign_in(page, live_server, people["tier1"])
+    page.evaluate("window.__notReloaded = true")
+    page.click("#agent-status button[type=submit]")
+    page.locator("#agent-status .badge.off").wait_for()
+    assert page.evaluate("window.__notReloaded") is True  # htmx swapped the card in place
+    page.close()
+
+
+def test_manager_sees_the_worker_on_the_admin(browser, live_server, people):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
+    _sign_in(page, live_server, people["manager"])
+    page.goto(f"{live_server.url}/admin/")
+    assert "celery@demo" in page.locator("[data-testid=worker-status]").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "admin-manager.png"), full_page=True)
+    page.close()

@@ -1,0 +1,93 @@
+"""The permission matrix: every role against every route of every surface."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anon", "customer_a", "customer_b", "tier1", "tier2", "manager", "admin"]
+
+# (url name, kwargs key, {role: expected status}); "login" means a redirect to sign in.
+ANY = dict.fromkeys(ROLES, 200)
+DESK = {"anon": "login", "customer_a": 403, "customer_b": 403, "tier1": 200, "tier2": 200, "manager": 200, "admin": 200}
+REPORTS = {
+    "anon": "login",
+    "customer_a": 403,
+    "customer_b": 403,
+    "tier1": 403,
+    "tier2": 403,
+    "manager": 200,
+    "admin": 200,
+}
+ADMIN = {
+    "anon": "admin-login",
+    "customer_a": "admin-login",
+    "customer_b": "admin-login",
+    "tier1": "admin-login",
+    "tier2": "admin-login",
+    "manager": 200,
+    "admin": 200,
+}
+API = {"anon": 403, **{role: 200 for role in ROLES if role != "anon"}}
+
+MATRIX = [
+    ("help:home", None, ANY),
+    ("landing", None, {"anon": "login", **{role: 302 for role in ROLES if role != "anon"}}),
+    ("desk:home", None, DESK),
+    ("desk:customer-detail", "customer_a", DESK),
+    ("reports:home", None, REPORTS),
+    ("admin:index", None, ADMIN),
+    ("admin:accounts_agentprofile_changelist", None, ADMIN),
+    ("admin:helpdesk_workerheartbeat_changelist", None, ADMIN),
+    ("admin:accounts_user_changelist", None, ADMIN),
+    ("api:me", None, API),
+    ("api:schema", None, API),
+    ("api:docs", None, API),
+]
+
+
+@pytest.fixture
+def clients(request):
+    def get(role: str):
+        name = "anon_client" if role == "anon" else ("admin_client_role" if role == "admin" else f"{role}_client")
+        return request.getfixturevalue(name)
+
+    return get
+
+
+@pytest.mark.parametrize(("url_name", "arg", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(clients, request, role, url_name, arg, expected):
+    # given
+    client = clients(role)
+    kwargs = {"pk": request.getfixturevalue(arg).pk} if arg else {}
+    url = reverse(url_name, kwargs=kwargs)
+    # when
+    response = client.get(url)
+    # then
+    want = expected[role]
+    if want == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif want == "admin-login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    else:
+        assert response.status_code == want
+
+
+def test_desk_customer_page_of_a_non_customer_is_not_found(tier1_client, manager):
+    response = tier1_client.get(reverse("desk:customer-detail", kwargs={"pk": manager.pk}))
+    assert response.status_code == 404
+
+
+def test_availability_is_post_only_and_desk_only(customer_a_client, tier1_client):
+    url = reverse("desk:agent-availability")
+    assert customer_a_client.post(url, {"available": "on"}).status_code == 403
+    assert tier1_client.get(url).status_code == 405
+
+
+def test_landing_sends_each_role_to_its_surface(customer_a_client, tier1_client, manager_client):
+    assert customer_a_client.get(reverse("landing"))["Location"] == reverse("help:home")
+    assert tier1_client.get(reverse("landing"))["Location"] == reverse("desk:home")
+    assert manager_client.get(reverse("landing"))["Location"] == reverse("reports:home")
