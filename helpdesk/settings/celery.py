@@ -3,9 +3,24 @@
 https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
 """
 
+from pathlib import Path
+
 from .environment import DEBUG, REDIS_URL, VAR_DIR, env
 
 CELERY_BROKER_DIR = VAR_DIR / "celery"
+
+
+def filesystem_broker_options(folder: Path) -> dict[str, object]:
+    """Transport options of kombu's filesystem broker keeping its files under ``folder``.
+    https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.transport.filesystem.html
+    """
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+    }
+
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

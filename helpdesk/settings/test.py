@@ -7,6 +7,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from .base import *  # noqa: E402, F403
 from .base import REDIS_URL, TEMPLATES, VAR_DIR  # noqa: E402
+from .celery import filesystem_broker_options  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -33,10 +34,5 @@ WHITENOISE_USE_FINDERS = True
 # else the filesystem transport in its own folder, apart from a `make run` on this machine.
 if not REDIS_URL:
     _test_broker = VAR_DIR / "test-celery"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_test_broker / "queue"),
-        "data_folder_out": str(_test_broker / "queue"),
-        "control_folder": str(_test_broker / "control"),
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(_test_broker)
     CELERY_RESULT_BACKEND = f"file://{_test_broker / 'results'}"
