@@ -7,13 +7,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.urls import desk_patterns as accounts_desk_patterns
+from kb.urls import help_patterns as kb_help_patterns
+from tickets.api.urls import api_patterns as tickets_api_patterns
+from tickets.urls_desk import desk_patterns as tickets_desk_patterns
+from tickets.urls_help import help_patterns as tickets_help_patterns
 
 from .api import MeView
 from .views import LandingView
 
-desk_patterns = [*accounts_desk_patterns]
+help_patterns = [*kb_help_patterns, *tickets_help_patterns]
+desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns]
 
 api_patterns = [
+    *tickets_api_patterns,
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -21,7 +27,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", include("kb.urls")),
+    path("", include((help_patterns, "help"))),
     path("desk/", include((desk_patterns, "desk"))),
     path("reports/", include("analytics.urls")),
     path("admin/", admin.site.urls),

@@ -214,3 +214,16 @@ from .rest_framework import *  # noqa: E402, F403
 HELPDESK_DEMO_CUSTOMERS = env.int("HELPDESK_DEMO_CUSTOMERS", default=300)
 # A worker whose heartbeat is older than this is shown as stale (seconds).
 HELPDESK_HEARTBEAT_STALE_AFTER = env.int("HELPDESK_HEARTBEAT_STALE_AFTER", default=180)
+
+# Tickets. A refund request above this amount (in the order's currency) goes to tier 2.
+HELPDESK_REFUND_ESCALATE_ABOVE = env.float("HELPDESK_REFUND_ESCALATE_ABOVE", default=500.0)
+# Days after payment in which a refund is within policy; later requests go to tier 2.
+HELPDESK_REFUND_WINDOW_DAYS = env.int("HELPDESK_REFUND_WINDOW_DAYS", default=7)
+# A ticket reopened this many times goes to tier 2.
+HELPDESK_REOPEN_ESCALATE_AT = env.int("HELPDESK_REOPEN_ESCALATE_AT", default=2)
+# Resolved tickets close after this many days without a customer reply.
+HELPDESK_CLOSE_RESOLVED_AFTER_DAYS = env.int("HELPDESK_CLOSE_RESOLVED_AFTER_DAYS", default=7)
+# NPS: a customer is offered the survey at most once per this many days.
+HELPDESK_NPS_INTERVAL_DAYS = env.int("HELPDESK_NPS_INTERVAL_DAYS", default=91)
+# Attachments: largest accepted file, in bytes.
+HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

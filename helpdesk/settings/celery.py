@@ -5,6 +5,8 @@ https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from .environment import DEBUG, REDIS_URL, VAR_DIR, env
 
 CELERY_BROKER_DIR = VAR_DIR / "celery"
@@ -61,5 +63,21 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "helpdesk.tasks.heartbeat_record_task",
         "schedule": env.float("HELPDESK_HEARTBEAT_INTERVAL", default=60.0),
+    },
+    # Marks first-response and resolution SLA breaches, escalates tier-1 first-response
+    # breaches and tells managers of tier-2 breaches. Every minute.
+    "sla-breaches-mark": {
+        "task": "tickets.tasks.sla_breaches_mark_task",
+        "schedule": crontab(minute="*"),
+    },
+    # Closes tickets resolved more than HELPDESK_CLOSE_RESOLVED_AFTER_DAYS ago. Hourly, at :05.
+    "tickets-close-resolved": {
+        "task": "tickets.tasks.tickets_close_resolved_task",
+        "schedule": crontab(minute=5),
+    },
+    # Offers the NPS survey to customers due (at most once a quarter each). Daily at 10:00.
+    "nps-offer-due": {
+        "task": "tickets.tasks.nps_offer_due_task",
+        "schedule": crontab(hour=10, minute=0),
     },
 }

@@ -1,0 +1,112 @@
+"""The desk queue's filters, search, saved views and sort, as a django-filter FilterSet
+that the desk and the API share."""
+
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AgentTier, Role, User
+
+from .choices import Channel, Priority, Status
+from .models import Category, Ticket
+
+SLA_CHOICES = [
+    ("breaching_1h", _("Breaching within 1 hour")),
+    ("breached", _("Breached")),
+    ("paused", _("Clock paused")),
+]
+VIEW_CHOICES = [
+    ("mine", _("Mine")),
+    ("unassigned", _("Unassigned")),
+    ("tier2", _("Tier 2")),
+    ("breaching", _("Breaching within 1 h")),
+    ("all", _("All open")),
+]
+SORT_FIELDS = {
+    "created": "created_at",
+    "updated": "updated_at",
+    "priority": "priority_rank",
+    "due": "first_response_due_at",
+    "resolution_due": "resolution_due_at",
+}
+PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+def _agents() -> QuerySet[User]:
+    return User.objects.filter(groups__name=Role.AGENT).order_by("name", "email")
+
+
+class TicketQueueFilter(django_filters.FilterSet):
+    view = django_filters.ChoiceFilter(label=_("View"), choices=VIEW_CHOICES, method="filter_view", empty_label=None)
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    tier = django_filters.TypedChoiceFilter(label=_("Tier"), choices=AgentTier.choices, coerce=int)
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
+    priority = django_filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=_agents(), null_label=_("Unassigned"))
+    sla = django_filters.ChoiceFilter(label=_("SLA"), choices=SLA_CHOICES, method="filter_sla")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[(k, k) for k in (*SORT_FIELDS, *(f"-{k}" for k in SORT_FIELDS))],
+        method="filter_sort",
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["view", "q", "status", "tier", "category", "priority", "channel", "assignee", "sla", "sort"]
+
+    def __init__(self, *args: object, actor: User | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.filters["assignee"].queryset = _agents()
+
+    def filter_view(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        if value == "all":
+            return queryset.active()
+        if value == "mine":
+            return queryset.active().filter(assignee=self.actor)
+        if value == "unassigned":
+            return queryset.active().filter(assignee__isnull=True)
+        if value == "tier2":
+            return queryset.active().for_tier(AgentTier.TIER_2)
+        if value == "breaching":
+            return queryset.breaching(within=timedelta(hours=1))
+        return queryset
+
+    def filter_search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        """A reference (HD-123) finds that ticket; an email finds the customer's tickets;
+        anything else matches the subject or the customer's name."""
+        value = value.strip()
+        if not value:
+            return queryset
+        pk = Ticket.pk_from_reference(value)
+        if pk is not None or value.isdigit():
+            return queryset.filter(pk=pk if pk is not None else int(value))
+        if "@" in value:
+            return queryset.filter(customer__email__istartswith=value.lower())
+        return queryset.filter(Q(subject__icontains=value) | Q(customer__name__icontains=value))
+
+    def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        if value == "breaching_1h":
+            return queryset.breaching(within=timedelta(hours=1))
+        if value == "breached":
+            return queryset.breached()
+        if value == "paused":
+            return queryset.filter(status=Status.PENDING)
+        return queryset
+
+    def filter_sort(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        descending = value.startswith("-")
+        field = SORT_FIELDS[value.lstrip("-")]
+        if field == "priority_rank":
+            queryset = queryset.annotate(
+                priority_rank=Case(
+                    *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
+                    output_field=IntegerField(),
+                )
+            )
+        order = f"-{field}" if descending else field
+        return queryset.order_by(order, "-pk")

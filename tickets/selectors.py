@@ -1,0 +1,132 @@
+"""Reads on tickets, scoped to who is asking. The desk, the help center and the API all
+start here, so a customer guessing another ticket's URL gets a 404."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.selectors import CustomerContext, customer_context_get
+
+from .filters import TicketQueueFilter
+from .models import (
+    Attachment,
+    CannedResponse,
+    CSATResponse,
+    MessageKind,
+    Notification,
+    NPSResponse,
+    RefundRequest,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+from .permissions import can_act_on_ticket, can_decide_refunds, is_desk_user
+
+PAST_TICKETS = 10
+
+
+def ticket_list_visible(*, actor: User) -> QuerySet[Ticket]:
+    """Every ticket for desk users; one's own tickets for everyone else."""
+    if not actor.is_authenticated:
+        return Ticket.objects.none()
+    if is_desk_user(actor):
+        return Ticket.objects.all()
+    return Ticket.objects.filter(customer=actor)
+
+
+def ticket_get_visible(*, actor: User, pk: int) -> Ticket:
+    try:
+        return ticket_list_visible(actor=actor).select_related("customer", "category", "assignee").get(pk=pk)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def ticket_queue(*, actor: User, data: dict[str, Any]) -> TicketQueueFilter:
+    """The desk queue: a bound FilterSet whose ``qs`` carries what each row shows in a
+    constant number of queries, whatever the page size."""
+    queryset = ticket_list_visible(actor=actor).select_related("customer", "category", "assignee")
+    return TicketQueueFilter(data, queryset=queryset.order_by("-created_at", "-pk"), actor=actor)
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    ticket: Ticket
+    messages: list[TicketMessage]
+    events: list[TicketEvent]
+    can_act: bool
+    can_decide_refunds: bool
+    refund: RefundRequest | None
+    csat: CSATResponse | None
+    context: CustomerContext | None
+    past_tickets: list[Ticket]
+    past_csat: list[CSATResponse]
+    merge_candidates: list[Ticket]
+    canned_responses: list[CannedResponse]
+
+
+def _messages(ticket: Ticket, *, include_notes: bool) -> list[TicketMessage]:
+    messages = ticket.messages.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    )
+    if not include_notes:
+        messages = messages.filter(kind=MessageKind.REPLY)
+    return list(messages)
+
+
+def ticket_detail(*, actor: User, pk: int) -> TicketDetail:
+    """Everything the ticket page shows. Customers never see internal notes, the event
+    trail or agent-only context."""
+    ticket = ticket_get_visible(actor=actor, pk=pk)
+    desk = is_desk_user(actor)
+    refund = RefundRequest.objects.select_related("order", "decided_by").filter(ticket=ticket).first()
+    csat = CSATResponse.objects.filter(ticket=ticket).first()
+    if not desk:
+        return TicketDetail(
+            ticket=ticket,
+            messages=_messages(ticket, include_notes=False),
+            events=[],
+            can_act=False,
+            can_decide_refunds=False,
+            refund=refund,
+            csat=csat,
+            context=None,
+            past_tickets=[],
+            past_csat=[],
+            merge_candidates=[],
+            canned_responses=[],
+        )
+    others = Ticket.objects.filter(customer_id=ticket.customer_id).exclude(pk=ticket.pk)
+    return TicketDetail(
+        ticket=ticket,
+        messages=_messages(ticket, include_notes=True),
+        events=list(ticket.events.select_related("actor")),
+        can_act=can_act_on_ticket(actor, ticket),
+        can_decide_refunds=can_decide_refunds(actor),
+        refund=refund,
+        csat=csat,
+        context=customer_context_get(actor=actor, customer_id=ticket.customer_id),
+        past_tickets=list(others.select_related("category").order_by("-created_at")[:PAST_TICKETS]),
+        past_csat=list(
+            CSATResponse.objects.filter(customer_id=ticket.customer_id).select_related("ticket").order_by(
+                "-created_at"
+            )[:PAST_TICKETS]
+        ),
+        merge_candidates=list(others.active().order_by("-created_at")[:PAST_TICKETS]),
+        canned_responses=list(CannedResponse.objects.filter(is_active=True).order_by("key", "language")),
+    )
+
+
+def notifications_unread(*, actor: User, limit: int = 20) -> list[Notification]:
+    return list(
+        Notification.objects.filter(recipient=actor, read_at__isnull=True).select_related("ticket")[:limit]
+    )
+
+
+def nps_open_for(*, actor: User) -> NPSResponse | None:
+    """The survey offered to this customer and not yet answered, if any."""
+    if not actor.is_authenticated:
+        return None
+    return NPSResponse.objects.filter(customer=actor, answered_at__isnull=True).order_by("-offered_at").first()

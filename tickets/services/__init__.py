@@ -1,0 +1,60 @@
+"""Writes on tickets: one function per domain operation, atomic, keyword-only. Every
+channel (help center, desk, API, phone, email, scheduled jobs) goes through these."""
+
+from .errors import (
+    ComplaintNeedsResolution,
+    InvalidTransition,
+    RefundError,
+    SurveyError,
+    TicketActionDenied,
+    TicketConflict,
+    TicketError,
+)
+from .escalation import EscalationRule, escalation_rule_matching, ticket_deescalate, ticket_escalate
+from .lifecycle import (
+    TRANSITIONS,
+    ticket_customer_confirm,
+    ticket_fields_update,
+    ticket_merge,
+    ticket_open,
+    ticket_reply,
+    ticket_status_set,
+    tickets_close_resolved,
+)
+from .notifications import notify
+from .refunds import refund_approve, refund_reject, refund_request_open
+from .routing import routing_candidates, ticket_route
+from .sla import sla_breaches_mark
+from .surveys import csat_record, nps_offer_due, nps_record
+
+__all__ = [
+    "TRANSITIONS",
+    "ComplaintNeedsResolution",
+    "EscalationRule",
+    "InvalidTransition",
+    "RefundError",
+    "SurveyError",
+    "TicketActionDenied",
+    "TicketConflict",
+    "TicketError",
+    "csat_record",
+    "escalation_rule_matching",
+    "notify",
+    "nps_offer_due",
+    "nps_record",
+    "refund_approve",
+    "refund_reject",
+    "refund_request_open",
+    "routing_candidates",
+    "sla_breaches_mark",
+    "ticket_customer_confirm",
+    "ticket_deescalate",
+    "ticket_escalate",
+    "ticket_fields_update",
+    "ticket_merge",
+    "ticket_open",
+    "ticket_reply",
+    "ticket_route",
+    "ticket_status_set",
+    "tickets_close_resolved",
+]

@@ -1,0 +1,69 @@
+"""Routing: give a ticket to the available agent of the right tier with the matching skill
+and the fewest open tickets; ties go to whoever waited longest since their last assignment."""
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from accounts.models import AgentProfile, AgentTier, User
+
+from ..models import ACTIVE_STATUSES, Ticket
+from .base import event_log, ticket_save
+from .notifications import notify
+
+
+def routing_candidates(*, tier: int, category_id: int | None) -> list[AgentProfile]:
+    """Available, active agents who work ``tier``, best first.
+
+    Tier 1 also includes tier-2 agents who take tier-1 tickets. Agents with the ticket's
+    category as a skill come first; when none of them is available, any agent of the tier
+    will do rather than leaving the ticket unassigned.
+    """
+    tier_filter = Q(tier=tier)
+    if tier == AgentTier.TIER_1:
+        tier_filter |= Q(tier=AgentTier.TIER_2, takes_tier1=True)
+    agents = (
+        AgentProfile.objects.filter(tier_filter, is_available=True, user__is_active=True)
+        .annotate(
+            open_count=Count("user__assigned_tickets", filter=Q(user__assigned_tickets__status__in=ACTIVE_STATUSES))
+        )
+        .select_related("user")
+    )
+    if category_id is not None:
+        skilled = agents.filter(skills__id=category_id)
+        if skilled.exists():
+            agents = skilled
+    return list(agents.order_by("open_count", F("last_assigned_at").asc(nulls_first=True), "pk"))
+
+
+def ticket_route(*, ticket: Ticket, reason: str = "") -> User | None:
+    """Assign the ticket automatically. The caller holds the ticket's row lock."""
+    candidates = routing_candidates(tier=ticket.tier, category_id=ticket.category_id)
+    if not candidates:
+        if ticket.assignee_id is not None:
+            ticket_assign_locked(ticket=ticket, assignee=None, actor=None, reason=reason)
+        return None
+    chosen = candidates[0]
+    ticket_assign_locked(ticket=ticket, assignee=chosen.user, actor=None, reason=reason, automatic=True)
+    return chosen.user
+
+
+def ticket_assign_locked(
+    *, ticket: Ticket, assignee: User | None, actor: User | None, reason: str = "", automatic: bool = False
+) -> None:
+    """Set the assignee of a locked ticket, record it and tell the new assignee."""
+    previous = ticket.assignee_id
+    if previous == (assignee.pk if assignee else None):
+        return
+    ticket.assignee = assignee
+    ticket_save(ticket, ["assignee"])
+    event_log(
+        ticket=ticket,
+        type="tickets.ticket.assigned",
+        actor=actor,
+        reason=reason,
+        **{"from": previous, "to": assignee.pk if assignee else None, "automatic": automatic},
+    )
+    if assignee is not None:
+        AgentProfile.objects.filter(user=assignee).update(last_assigned_at=timezone.now())
+        if assignee != actor:
+            notify(recipient=assignee, type="tickets.ticket.assigned", ticket=ticket)

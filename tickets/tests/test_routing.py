@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AgentProfile, AgentTier
+from accounts.services import agent_availability_set
+from accounts.tests.factories import agent
+from tickets.services import TicketActionDenied, routing_candidates, ticket_fields_update
+from tickets.tests.factories import category, open_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _skill(user, slug):
+    user.agent_profile.skills.add(category(slug))
+
+
+def test_new_ticket_goes_to_the_agent_with_the_matching_skill():
+    generalist = agent("generalist@example.com")
+    payments = agent("payments@example.com")
+    _skill(payments, "payment")
+    assert open_ticket(category=category("payment")).assignee == payments
+    assert open_ticket(category=category("course-access")).assignee == generalist
+
+
+def test_fewest_open_tickets_wins():
+    busy, idle = agent("busy@example.com"), agent("idle@example.com")
+    AgentProfile.objects.filter(user=idle).update(last_assigned_at=timezone.now())
+    first = open_ticket()
+    assert first.assignee == busy  # never assigned before: waited longest
+    assert open_ticket().assignee == idle  # now busy has one open ticket
+
+
+def test_ties_go_to_whoever_waited_longest():
+    recent, waited = agent("recent@example.com"), agent("waited@example.com")
+    now = timezone.now()
+    AgentProfile.objects.filter(user=recent).update(last_assigned_at=now - timedelta(minutes=1))
+    AgentProfile.objects.filter(user=waited).update(last_assigned_at=now - timedelta(hours=3))
+    assert open_ticket().assignee == waited
+
+
+def test_unavailable_agents_are_skipped():
+    away, present = agent("away@example.com"), agent("present@example.com")
+    agent_availability_set(agent=away.agent_profile, available=False)
+    AgentProfile.objects.filter(user=present).update(last_assigned_at=timezone.now())
+    assert open_ticket().assignee == present
+
+
+def test_no_available_agent_leaves_the_ticket_in_the_queue():
+    away = agent("away@example.com")
+    agent_availability_set(agent=away.agent_profile, available=False)
+    assert open_ticket().assignee is None
+
+
+def test_tier1_tickets_never_go_to_plain_tier2_agents():
+    agent("senior@example.com", tier=AgentTier.TIER_2)
+    assert open_ticket().assignee is None
+
+
+def test_tier2_agents_who_take_tier1_get_tier1_tickets():
+    owner = agent("owner@example.com", tier=AgentTier.TIER_2)
+    AgentProfile.objects.filter(user=owner).update(takes_tier1=True)
+    assert open_ticket().assignee == owner
+
+
+def test_tier2_tickets_only_go_to_tier2():
+    agent("junior@example.com", tier=AgentTier.TIER_1)
+    senior = agent("senior@example.com", tier=AgentTier.TIER_2)
+    assert [p.user for p in routing_candidates(tier=AgentTier.TIER_2, category_id=None)] == [senior]
+
+
+def test_manual_assignment_checks_the_assignee_tier(tier1_agent, tier2_agent):
+    ticket = open_ticket(category=category("complaint"))  # tier 2
+    with pytest.raises(TicketActionDenied):
+        ticket_fields_update(ticket=ticket, actor=tier2_agent, assignee=tier1_agent)
+    ticket = ticket_fields_update(ticket=ticket, actor=tier2_agent, unassign=True)
+    assert ticket.assignee is None

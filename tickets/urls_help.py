@@ -1,0 +1,3 @@
+"""Customer pages of tickets, mounted at the root in the "help" namespace."""
+
+help_patterns: list = []
