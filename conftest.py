@@ -1,4 +1,7 @@
-"""Role clients shared by every app's tests."""
+"""Role clients and the real Celery worker shared by every app's tests."""
+
+import time
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -89,3 +92,26 @@ def manager_client(manager: User) -> Client:
 @pytest.fixture
 def admin_client_role(admin_user: User) -> Client:
     return _client_for(admin_user)
+
+
+@pytest.fixture
+def worker_app():
+    """The project's Celery app with its configured broker (Redis when REDIS_URL is set,
+    else the filesystem transport), not eager, with nothing left queued by an earlier run.
+    Start a worker with ``celery.contrib.testing.worker.start_worker(worker_app, ...)``."""
+    from helpdesk.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()
+    yield app
+    app.conf.task_always_eager = eager
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from helpdesk.access import SurfaceAccessMixin
+from tickets.selectors import ticket_view_counts
 
 from ..forms import AvailabilityForm, CustomerSearchForm
 from ..roles import ACCESS_DESK
@@ -26,6 +27,7 @@ class DeskHomeView(SurfaceAccessMixin, TemplateView):
         form = CustomerSearchForm(self.request.GET or None)
         query = form.cleaned_data["q"] if form.is_valid() else ""
         context.update(
+            queue_counts=ticket_view_counts(actor=self.request.user),
             agent=agent_profile_own(actor=self.request.user),
             search_form=form,
             query=query,

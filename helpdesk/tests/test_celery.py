@@ -5,13 +5,13 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
+from conftest import wait_until
 from helpdesk.celery import app
 from helpdesk.models import WorkerHeartbeat
 from helpdesk.tasks import heartbeat_record_task
@@ -19,30 +19,10 @@ from helpdesk.tasks import heartbeat_record_task
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _wait_for(condition, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
-
-
-@pytest.fixture
-def worker_app():
-    """The project's app with its configured broker (Redis when REDIS_URL is set, else the
-    filesystem transport), not eager, with nothing left queued by an earlier run."""
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    app.control.purge()
-    yield app
-    app.conf.task_always_eager = eager
 
 
 @pytest.mark.worker
@@ -53,7 +33,7 @@ def test_heartbeat_task_runs_through_a_real_worker(worker_app):
         # when the task is sent through the broker
         heartbeat_record_task.delay()
         # then the worker runs it and records its heartbeat
-        assert _wait_for(lambda: WorkerHeartbeat.objects.filter(runs__gte=1).exists())
+        assert wait_until(lambda: WorkerHeartbeat.objects.filter(runs__gte=1).exists())
     assert WorkerHeartbeat.objects.get().runs == 1
 
 
@@ -96,7 +76,7 @@ def test_embedded_worker_with_beat_records_heartbeat_without_anything_else(tmp_p
                 (runs,) = db.execute("SELECT COALESCE(SUM(runs), 0) FROM helpdesk_workerheartbeat").fetchone()
             return runs >= 2  # twice: beat keeps scheduling it
 
-        assert _wait_for(heartbeat_recorded, timeout=45), (tmp_path / "celery.log").read_text()
+        assert wait_until(heartbeat_recorded, timeout=45), (tmp_path / "celery.log").read_text()
     finally:
         worker.terminate()
         worker.wait(timeout=30)

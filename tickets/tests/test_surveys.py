@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import CustomerFactory, OrderFactory
-from tickets.models import NPSResponse, Notification, Status
+from tickets.models import Notification, NPSResponse, Status
 from tickets.services import (
     SurveyError,
     TicketActionDenied,

@@ -1,0 +1,289 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AgentTier
+from accounts.tests.factories import CustomerFactory, OrderFactory
+from tickets.models import CannedResponse, Channel, MessageKind, Status, Ticket
+from tickets.services import refund_request_open, ticket_escalate
+from tickets.tests.factories import category, open_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _queue(client, **params):
+    return client.get(reverse("desk:queue"), params)
+
+
+def _refs(response) -> set[str]:
+    return {t.reference for t in response.context["tickets"]}
+
+
+def test_queue_lists_open_tickets_by_default(tier1_client, customer_a, tier1_agent):
+    open_one = open_ticket(customer_a)
+    closed = open_ticket(customer_a)
+    closed.status = Status.CLOSED
+    closed.save()
+    response = _queue(tier1_client)
+    assert response.status_code == 200
+    assert _refs(response) == {open_one.reference}
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_queue_query_count_does_not_grow_with_page_size(tier1_client, django_assert_max_num_queries, rows):
+    for _ in range(rows):
+        open_ticket(category=category("payment"))
+    with django_assert_max_num_queries(12):
+        response = _queue(tier1_client, size=50)
+    assert len(response.context["tickets"]) == rows
+
+
+def test_queue_queries_are_the_same_for_1_and_50_rows(tier1_client, django_assert_num_queries):
+    open_ticket()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        _queue(tier1_client, size=50)
+    for _ in range(49):
+        open_ticket(category=category("refund"))
+    with CaptureQueriesContext(connection) as fifty:
+        _queue(tier1_client, size=50)
+    assert len(one.captured_queries) == len(fifty.captured_queries)
+
+
+def test_queue_filters(tier1_client, tier1_agent, tier2_agent, customer_a):
+    urgent = open_ticket(customer_a, priority="urgent", category=category("payment"), channel=Channel.API)
+    normal = open_ticket(customer_a, subject="发票抬头写错了", category=category("certificate-invoice"))
+    complaint = open_ticket(customer_a, category=category("complaint"))  # tier 2
+    assert _refs(_queue(tier1_client, priority="urgent")) == {urgent.reference}
+    assert _refs(_queue(tier1_client, tier=2)) == {complaint.reference}
+    assert _refs(_queue(tier1_client, channel="api")) == {urgent.reference}
+    assert _refs(_queue(tier1_client, category=category("certificate-invoice").pk)) == {normal.reference}
+    assert _refs(_queue(tier1_client, status="new", tier=1)) == {urgent.reference, normal.reference}
+    assert _refs(_queue(tier1_client, view="tier2")) == {complaint.reference}
+    assert _refs(_queue(tier1_client, assignee=tier2_agent.pk)) == {complaint.reference}
+
+
+def test_queue_saved_views(tier1_client, tier1_agent, customer_a):
+    mine = open_ticket(customer_a)  # routed to the only tier-1 agent
+    Ticket.objects.filter(pk=mine.pk).update(assignee=tier1_agent)
+    unassigned = open_ticket(customer_a)
+    Ticket.objects.filter(pk=unassigned.pk).update(assignee=None)
+    breaching = open_ticket(customer_a, priority="urgent")  # 30 minutes first response
+    Ticket.objects.filter(pk=breaching.pk).update(assignee=tier1_agent)
+    assert _refs(_queue(tier1_client, view="mine")) == {mine.reference, breaching.reference}
+    assert _refs(_queue(tier1_client, view="unassigned")) == {unassigned.reference}
+    assert breaching.reference in _refs(_queue(tier1_client, view="breaching"))
+    assert mine.reference not in _refs(_queue(tier1_client, view="breaching"))
+
+
+def test_queue_search(tier1_client, customer_a, customer_b):
+    invoice = open_ticket(customer_a, subject="发票抬头写错了")
+    other = open_ticket(customer_b, subject="Video stuck at 99%")
+    assert _refs(_queue(tier1_client, q=invoice.reference)) == {invoice.reference}
+    assert _refs(_queue(tier1_client, q=str(other.pk))) == {other.reference}
+    assert _refs(_queue(tier1_client, q="发票")) == {invoice.reference}
+    assert _refs(_queue(tier1_client, q="video")) == {other.reference}
+    assert _refs(_queue(tier1_client, q="customer-b@example.com")) == {other.reference}
+    assert _refs(_queue(tier1_client, q="Customer A")) == {invoice.reference}
+
+
+def test_queue_sorts_by_priority(tier1_client, customer_a):
+    low = open_ticket(customer_a, priority="low")
+    urgent = open_ticket(customer_a, priority="urgent")
+    tickets = _queue(tier1_client, sort="priority").context["tickets"]
+    assert [t.pk for t in tickets] == [urgent.pk, low.pk]
+
+
+def test_malformed_filters_do_not_fail(tier1_client):
+    response = _queue(tier1_client, tier="x", category="nope", status="bogus", sort="drop table", page="-1", size="x")
+    assert response.status_code == 200
+
+
+def test_bulk_assign_status_and_escalate(tier1_client, tier1_agent, customer_a):
+    tickets = [open_ticket(customer_a) for _ in range(3)]
+    ids = [t.pk for t in tickets]
+    url = reverse("desk:ticket-bulk")
+    tier1_client.post(url, {"tickets": ids, "action": "assign", "assignee": ""})
+    assert not Ticket.objects.filter(pk__in=ids, assignee__isnull=False).exists()
+    tier1_client.post(url, {"tickets": ids, "action": "status", "status": "on_hold"})
+    assert set(Ticket.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"on_hold"}
+    tier1_client.post(url, {"tickets": ids[:2], "action": "escalate", "reason": "批量转二线"})
+    assert Ticket.objects.filter(pk__in=ids, tier=2).count() == 2
+
+
+def test_bulk_reports_tickets_it_may_not_touch(tier1_client, customer_a):
+    tier2_ticket = open_ticket(customer_a, category=category("complaint"))
+    response = tier1_client.post(
+        reverse("desk:ticket-bulk"), {"tickets": [tier2_ticket.pk], "action": "status", "status": "on_hold"},
+        follow=True,
+    )
+    assert tier2_ticket.reference in response.content.decode()
+    tier2_ticket.refresh_from_db()
+    assert tier2_ticket.status == Status.NEW
+
+
+def _detail(client, ticket):
+    return client.get(reverse("desk:ticket-detail", kwargs={"pk": ticket.pk}))
+
+
+def test_ticket_page_shows_thread_notes_context_and_history(tier1_client, tier1_agent, customer_a):
+    ticket = open_ticket(customer_a, order=customer_a.orders.get())
+    tier1_client.post(reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+                      {"body": "内部：检查 CDN", "internal": "on", "version": ticket.version})
+    page = _detail(tier1_client, ticket).content.decode()
+    assert "第三节课的视频一直在加载" in page
+    assert "内部：检查 CDN" in page
+    assert customer_a.orders.get().number in page
+    assert "tickets.ticket.created" in page
+
+
+def test_reply_as_agent(tier1_client, customer_a):
+    ticket = open_ticket(customer_a)
+    response = tier1_client.post(
+        reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+        {"body": "请清除缓存后重试。", "status": "pending", "version": ticket.version},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Status.PENDING
+    assert ticket.messages.filter(kind=MessageKind.REPLY, from_customer=False).exists()
+
+
+def test_stale_reply_is_refused_and_the_text_kept(tier1_client, tier1_agent, customer_a):
+    ticket = open_ticket(customer_a)
+    stale = ticket.version
+    tier1_client.post(reverse("desk:ticket-fields", kwargs={"pk": ticket.pk}),
+                      {"priority": "high", "version": stale, "assignee": tier1_agent.pk})
+    response = tier1_client.post(reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+                                 {"body": "我写了很久的回复", "version": stale})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else changed this ticket" in page
+    assert "我写了很久的回复" in page
+    assert ticket.messages.count() == 1
+
+
+def test_stale_field_change_overwrites_nothing(tier1_client, tier1_agent, customer_a):
+    ticket = open_ticket(customer_a)
+    stale = ticket.version
+    url = reverse("desk:ticket-fields", kwargs={"pk": ticket.pk})
+    tier1_client.post(url, {"priority": "high", "version": stale, "assignee": tier1_agent.pk})
+    response = tier1_client.post(url, {"priority": "low", "version": stale, "assignee": tier1_agent.pk})
+    assert response.status_code == 409
+    ticket.refresh_from_db()
+    assert ticket.priority == "high"
+
+
+def test_complaint_resolution_is_required_on_the_page(tier2_client, customer_a):
+    ticket = open_ticket(customer_a, category=category("complaint"))
+    url = reverse("desk:ticket-status", kwargs={"pk": ticket.pk})
+    response = tier2_client.post(url, {"status": "resolved", "version": ticket.version})
+    assert response.status_code == 400
+    assert "written resolution" in response.content.decode()
+    tier2_client.post(url, {"status": "resolved", "resolution": "已致歉并补偿", "version": ticket.version})
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
+
+
+def test_escalate_and_deescalate_on_the_page(tier1_client, tier2_client, tier2_agent, customer_a):
+    ticket = open_ticket(customer_a)
+    tier1_client.post(reverse("desk:ticket-escalate", kwargs={"pk": ticket.pk}),
+                      {"escalate-reason": "需要财务核实", "escalate-version": ticket.version})
+    ticket.refresh_from_db()
+    assert ticket.tier == AgentTier.TIER_2
+    assert "only tier-2 agents and managers act on it" in _detail(tier1_client, ticket).content.decode()
+    tier2_client.post(reverse("desk:ticket-deescalate", kwargs={"pk": ticket.pk}),
+                      {"deescalate-reason": "一线可处理", "deescalate-version": ticket.version})
+    ticket.refresh_from_db()
+    assert ticket.tier == AgentTier.TIER_1
+
+
+def test_tier1_cannot_post_on_tier2_tickets(tier1_client, customer_a):
+    ticket = open_ticket(customer_a, category=category("complaint"))
+    response = tier1_client.post(reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+                                 {"body": "hi", "version": ticket.version})
+    assert response.status_code == 403
+    assert ticket.messages.count() == 1
+
+
+def test_merge_on_the_page(tier1_client, customer_a):
+    target = open_ticket(customer_a)
+    source = open_ticket(customer_a)
+    response = tier1_client.post(reverse("desk:ticket-merge", kwargs={"pk": source.pk}),
+                                 {"merge-target": target.reference, "merge-version": source.version})
+    assert response["Location"] == reverse("desk:ticket-detail", kwargs={"pk": target.pk})
+    source.refresh_from_db()
+    assert source.merged_into == target
+
+
+def test_merge_with_an_unknown_reference_reports_it(tier1_client, customer_a):
+    source = open_ticket(customer_a)
+    response = tier1_client.post(reverse("desk:ticket-merge", kwargs={"pk": source.pk}),
+                                 {"merge-target": "HD-999999", "merge-version": source.version})
+    assert response.status_code == 400
+    assert "No ticket has this reference." in response.content.decode()
+
+
+def test_refund_approval_on_the_page(tier2_client, customer_a):
+    order = OrderFactory(customer=customer_a, amount=Decimal("99.00"), paid_at=timezone.now() - timedelta(days=1))
+    request = refund_request_open(customer=customer_a, order=order, amount=Decimal("99.00"), reason="买错了")
+    tier2_client.post(reverse("desk:ticket-refund", kwargs={"pk": request.ticket_id}),
+                      {"refund-decision": "approve", "refund-amount": "50.00"})
+    order.refresh_from_db()
+    assert order.refunded_amount == Decimal("50.00")
+
+
+def test_canned_response_fills_placeholders(tier1_client, tier1_agent, customer_a):
+    ticket = open_ticket(customer_a, order=customer_a.orders.get())
+    canned = CannedResponse.objects.create(
+        key="refund-howto", language="zh-hans", title="退款说明",
+        body="{customer_name} 您好，订单 {order}（{course}）的退款已提交，工单 {reference}。——{agent_name} {unknown}",
+    )
+    response = tier1_client.get(reverse("desk:ticket-canned", kwargs={"pk": ticket.pk}), {"canned": canned.pk},
+                                headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert "Customer A 您好" in text
+    assert customer_a.orders.get().number in text
+    assert ticket.reference in text
+    assert "{unknown}" in text
+
+
+def test_phone_ticket_for_a_new_customer(tier1_client, tier1_agent):
+    response = tier1_client.post(reverse("desk:ticket-phone"), {
+        "customer_email": "Caller@Example.com", "customer_name": "来电客户", "subject": "电话：无法登录",
+        "body": "客户来电说换手机号后无法登录。", "priority": "normal",
+    })
+    ticket = Ticket.objects.get()
+    assert response["Location"] == reverse("desk:ticket-detail", kwargs={"pk": ticket.pk})
+    assert ticket.channel == Channel.PHONE
+    assert ticket.customer.email == "caller@example.com"
+    assert ticket.messages.get().author == tier1_agent
+
+
+def test_phone_ticket_form_errors_rerender(tier1_client):
+    response = tier1_client.post(reverse("desk:ticket-phone"), {"customer_email": "not-an-email"})
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
+
+
+def test_phone_ticket_cannot_target_a_staff_account(tier1_client, manager):
+    response = tier1_client.post(reverse("desk:ticket-phone"), {
+        "customer_email": manager.email, "subject": "x", "body": "y", "priority": "normal"})
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
+
+
+def test_desk_home_counts_saved_views(tier1_client, tier1_agent):
+    open_ticket(CustomerFactory())
+    page = tier1_client.get(reverse("desk:home")).content.decode()
+    assert reverse("desk:queue") + "?view=mine" in page
+
+
+def test_escalated_ticket_can_be_read_by_tier1(tier1_client, tier1_agent, customer_a):
+    ticket = ticket_escalate(ticket=open_ticket(customer_a), actor=tier1_agent, reason="x")
+    assert _detail(tier1_client, ticket).status_code == 200

@@ -1,0 +1,370 @@
+"""Agent desk pages of tickets: the queue, the ticket page and its actions, phone tickets.
+
+Views are thin: a selector for what to show, one service per action, domain errors turned
+into messages. Every action form carries the ticket version the agent saw, so a stale
+save is refused (optimistic lock) and nothing is overwritten.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.models import Role, User
+from accounts.roles import ACCESS_DESK
+from accounts.services import customer_create
+from helpdesk.access import SurfaceAccessMixin
+
+from ..canned import canned_render
+from ..choices import Channel
+from ..filters import SORT_FIELDS, VIEW_CHOICES
+from ..forms.desk import (
+    BulkForm,
+    FieldsForm,
+    MergeForm,
+    PhoneTicketForm,
+    ReasonForm,
+    RefundDecisionForm,
+    ReplyForm,
+    StatusForm,
+)
+from ..models import CannedResponse, RefundRequest, Ticket
+from ..selectors import ticket_detail, ticket_get_visible, ticket_queue
+from ..services import (
+    TicketError,
+    refund_approve,
+    refund_reject,
+    ticket_deescalate,
+    ticket_escalate,
+    ticket_fields_update,
+    ticket_merge,
+    ticket_open,
+    ticket_reply,
+    ticket_status_set,
+)
+
+PAGE_SIZES = (25, 50, 100)
+
+
+class DeskView(SurfaceAccessMixin):
+    required_permission = ACCESS_DESK
+
+
+class TicketQueueView(DeskView, TemplateView):
+    template_name = "tickets/desk/queue.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        data = self.request.GET.copy()
+        if not any(key in data for key in ("view", "q", "status", "tier", "category", "priority", "channel",
+                                           "assignee", "sla")):
+            data["view"] = "all"
+        queue = ticket_queue(actor=self.request.user, data=data)
+        try:
+            size = int(self.request.GET.get("size", PAGE_SIZES[0]))
+        except ValueError:
+            size = PAGE_SIZES[0]
+        size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+        page = Paginator(queue.qs, size).get_page(self.request.GET.get("page"))
+        params = data.copy()
+        params.pop("page", None)
+        context.update(
+            queue=queue,
+            page=page,
+            tickets=list(page.object_list),
+            size=size,
+            page_sizes=PAGE_SIZES,
+            views=VIEW_CHOICES,
+            current_view=data.get("view", ""),
+            query_without_page=params.urlencode(),
+            sort_links=self._sort_links(params),
+            bulk_form=BulkForm(),
+        )
+        return context
+
+    def _sort_links(self, params: Any) -> dict[str, str]:
+        current = params.get("sort", "")
+        links = {}
+        for key in SORT_FIELDS:
+            sort = f"-{key}" if current == key else key
+            query = params.copy()
+            query["sort"] = sort
+            links[key] = "?" + query.urlencode()
+        return links
+
+
+class TicketBulkView(DeskView, View):
+    """Apply one action to the selected tickets, each through its service; report what
+    was done and what was refused and why."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = BulkForm(request.POST)
+        back = request.POST.get("next") or reverse("desk:queue")
+        if not back.startswith("/desk/"):
+            back = reverse("desk:queue")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        done, refused = 0, []
+        for ticket in form.cleaned_data["tickets"]:
+            try:
+                self._apply(form.cleaned_data, ticket, request.user)
+                done += 1
+            except TicketError as error:
+                refused.append(f"{ticket.reference}: {error.message}")
+        if done:
+            messages.success(request, _("%(count)s tickets updated.") % {"count": done})
+        for line in refused:
+            messages.error(request, line)
+        return redirect(back)
+
+    @staticmethod
+    def _apply(data: dict[str, Any], ticket: Ticket, actor: User) -> None:
+        action = data["action"]
+        if action == "assign":
+            ticket_fields_update(ticket=ticket, actor=actor, assignee=data["assignee"],
+                                 unassign=data["assignee"] is None)
+        elif action == "status":
+            ticket_status_set(ticket=ticket, actor=actor, status=data["status"], reason=data.get("reason", ""))
+        elif action == "escalate":
+            ticket_escalate(ticket=ticket, actor=actor, reason=data["reason"])
+
+
+class TicketDetailView(DeskView, TemplateView):
+    template_name = "tickets/desk/ticket_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        detail = ticket_detail(actor=self.request.user, pk=kwargs["pk"])
+        ticket = detail.ticket
+        version = {"version": ticket.version}
+        context.update(
+            detail=detail,
+            ticket=ticket,
+            reply_form=kwargs.get("reply_form") or ReplyForm(initial=version),
+            fields_form=kwargs.get("fields_form")
+            or FieldsForm(initial={**version, "priority": ticket.priority, "category": ticket.category_id,
+                                   "assignee": ticket.assignee_id}),
+            status_form=kwargs.get("status_form") or StatusForm(initial={**version, "status": ticket.status}),
+            escalate_form=ReasonForm(initial=version, prefix="escalate"),
+            deescalate_form=ReasonForm(initial=version, prefix="deescalate"),
+            merge_form=kwargs.get("merge_form") or MergeForm(initial=version, prefix="merge"),
+            refund_form=RefundDecisionForm(
+                initial={"amount": detail.refund.amount if detail.refund else None}, prefix="refund"
+            ),
+        )
+        return context
+
+
+class TicketActionView(DeskView, View):
+    """Base of the ticket page's POST actions. Each subclass sets ``form_class`` and defines
+    ``act(ticket, data)`` calling one service; a domain error becomes a message and the page is shown again
+    with the current ticket, keeping what the agent typed."""
+
+    http_method_names = ["post"]
+    form_class: type = ReasonForm
+    prefix: str | None = None
+    form_context_name = ""
+    success_message = ""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        ticket = ticket_get_visible(actor=request.user, pk=pk)
+        form = self.form_class(request.POST, request.FILES, prefix=self.prefix)
+        extra: dict[str, Any] = {}
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            status = 400
+            if self.form_context_name:
+                extra[self.form_context_name] = form
+        else:
+            try:
+                self.act(ticket, form.cleaned_data)  # type: ignore[attr-defined]  # defined by each action
+            except TicketError as error:
+                messages.error(request, error.message)
+                status = error.status_code
+                if self.form_context_name == "reply_form":
+                    # Keep what the agent typed, against the version they can now see.
+                    current = Ticket.objects.get(pk=pk).version
+                    extra["reply_form"] = ReplyForm(
+                        initial={"body": form.cleaned_data["body"], "internal": form.cleaned_data["internal"],
+                                 "version": current}
+                    )
+            else:
+                if self.success_message:
+                    messages.success(request, self.success_message)
+                return redirect(self.success_url(ticket))
+        page = TicketDetailView()
+        page.setup(request, pk=pk)
+        return render(request, page.template_name, page.get_context_data(pk=pk, **extra), status=status)
+
+    def success_url(self, ticket: Ticket) -> str:
+        return reverse("desk:ticket-detail", kwargs={"pk": ticket.pk})
+
+
+class TicketReplyView(TicketActionView):
+    form_class = ReplyForm
+    form_context_name = "reply_form"
+
+    def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
+        ticket_reply(
+            ticket=ticket,
+            author=self.request.user,
+            body=data["body"],
+            internal=data["internal"],
+            status=data["status"] or None,
+            attachments=data["attachments"],
+            expected_version=data["version"],
+        )
+        self.success_message = _("Note added.") if data["internal"] else _("Reply sent.")
+
+
+class TicketFieldsView(TicketActionView):
+    form_class = FieldsForm
+    form_context_name = "fields_form"
+    success_message = ""
+
+    def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
+        ticket_fields_update(
+            ticket=ticket,
+            actor=self.request.user,
+            expected_version=data["version"],
+            priority=data["priority"],
+            category=data["category"],
+            assignee=data["assignee"],
+            unassign=data["assignee"] is None and ticket.assignee_id is not None,
+        )
+        self.success_message = _("Ticket updated.")
+
+
+class TicketStatusView(TicketActionView):
+    form_class = StatusForm
+    form_context_name = "status_form"
+
+    def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
+        ticket_status_set(
+            ticket=ticket,
+            actor=self.request.user,
+            status=data["status"],
+            reason=data["reason"],
+            resolution=data["resolution"],
+            expected_version=data["version"],
+        )
+        self.success_message = _("Status changed.")
+
+
+class TicketEscalateView(TicketActionView):
+    prefix = "escalate"
+
+    def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
+        ticket_escalate(ticket=ticket, actor=self.request.user, reason=data["reason"],
+                        expected_version=data["version"])
+        self.success_message = _("Escalated to tier 2.")
+
+
+class TicketDeescalateView(TicketActionView):
+    prefix = "deescalate"
+
+    def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
+        ticket_deescalate(ticket=ticket, actor=self.request.user, reason=data["reason"],
+                          expected_version=data["version"])
+        self.success_message = _("Handed back to tier 1.")
+
+
+class TicketMergeView(TicketActionView):
+    form_class = MergeForm
+    prefix = "merge"
+    form_context_name = "merge_form"
+
+    def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
+        self.target = ticket_merge(source=ticket, target=data["target"], actor=self.request.user,
+                                   expected_version=data["version"])
+        self.success_message = _("Merged into %(reference)s.") % {"reference": self.target.reference}
+
+    def success_url(self, ticket: Ticket) -> str:
+        return reverse("desk:ticket-detail", kwargs={"pk": self.target.pk})
+
+
+class RefundDecisionView(DeskView, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = ticket_get_visible(actor=request.user, pk=pk)
+        refund = get_object_or_404(RefundRequest, ticket=ticket)
+        form = RefundDecisionForm(request.POST, prefix="refund")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("desk:ticket-detail", pk=pk)
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                refund_approve(request=refund, actor=request.user, amount=form.cleaned_data["amount"],
+                               note=form.cleaned_data["note"])
+                messages.success(request, _("Refund approved."))
+            else:
+                refund_reject(request=refund, actor=request.user, note=form.cleaned_data["note"])
+                messages.success(request, _("Refund rejected."))
+        except TicketError as error:
+            messages.error(request, error.message)
+        return redirect("desk:ticket-detail", pk=pk)
+
+
+class CannedRenderView(DeskView, View):
+    """htmx: the chosen canned response, filled for this ticket, as the reply textarea."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = ticket_get_visible(actor=request.user, pk=pk)
+        canned = CannedResponse.objects.filter(pk=request.GET.get("canned") or 0, is_active=True).first()
+        body = canned_render(canned=canned, ticket=ticket, agent=request.user) if canned else ""
+        form = ReplyForm(initial={"body": body, "version": ticket.version})
+        return render(request, "tickets/desk/_reply_body.html", {"reply_form": form})
+
+
+class PhoneTicketView(DeskView, TemplateView):
+    """An agent logs a phone call as a ticket on the customer's behalf."""
+
+    template_name = "tickets/desk/phone_ticket.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or PhoneTicketForm(initial=self.request.GET.dict() or None)
+        return context
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PhoneTicketForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    customer = User.objects.filter(email__iexact=data["customer_email"]).first()
+                    if customer is None:
+                        customer = customer_create(email=data["customer_email"], name=data["customer_name"])
+                    elif not customer.has_role(Role.CUSTOMER):
+                        raise TicketError(_("This email belongs to a staff account, not a customer."))
+                    ticket = ticket_open(
+                        customer=customer,
+                        subject=data["subject"],
+                        body=data["body"],
+                        channel=Channel.PHONE,
+                        category=data["category"],
+                        priority=data["priority"],
+                        logged_by=request.user,
+                    )
+            except TicketError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Phone ticket %(reference)s logged.") % {"reference": ticket.reference})
+                return redirect("desk:ticket-detail", pk=ticket.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
