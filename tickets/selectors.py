@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Order, User
 from accounts.selectors import CustomerContext, customer_context_get
 
 from .filters import TicketQueueFilter
@@ -35,6 +35,20 @@ def ticket_list_visible(*, actor: User) -> QuerySet[Ticket]:
     if is_desk_user(actor):
         return Ticket.objects.all()
     return Ticket.objects.filter(customer=actor)
+
+
+def ticket_list_own(*, actor: User) -> QuerySet[Ticket]:
+    """The tickets one asked oneself (the help center's "my tickets"), whatever one's role."""
+    if not actor.is_authenticated:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(customer_id=actor.pk)
+
+
+def ticket_get_own(*, actor: User, pk: int) -> Ticket:
+    try:
+        return ticket_list_own(actor=actor).select_related("customer", "category", "assignee").get(pk=pk)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def ticket_get_visible(*, actor: User, pk: int) -> Ticket:
@@ -76,11 +90,12 @@ def _messages(ticket: Ticket, *, include_notes: bool) -> list[TicketMessage]:
     return list(messages)
 
 
-def ticket_detail(*, actor: User, pk: int) -> TicketDetail:
+def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketDetail:
     """Everything the ticket page shows. Customers never see internal notes, the event
-    trail or agent-only context."""
+    trail or agent-only context; nor does an agent looking at a ticket they asked themselves
+    (``public_only``, the help center's view)."""
     ticket = ticket_get_visible(actor=actor, pk=pk)
-    desk = is_desk_user(actor)
+    desk = is_desk_user(actor) and not public_only
     refund = RefundRequest.objects.select_related("order", "decided_by").filter(ticket=ticket).first()
     csat = CSATResponse.objects.filter(ticket=ticket).first()
     if not desk:
@@ -110,9 +125,9 @@ def ticket_detail(*, actor: User, pk: int) -> TicketDetail:
         context=customer_context_get(actor=actor, customer_id=ticket.customer_id),
         past_tickets=list(others.select_related("category").order_by("-created_at")[:PAST_TICKETS]),
         past_csat=list(
-            CSATResponse.objects.filter(customer_id=ticket.customer_id).select_related("ticket").order_by(
-                "-created_at"
-            )[:PAST_TICKETS]
+            CSATResponse.objects.filter(customer_id=ticket.customer_id)
+            .select_related("ticket")
+            .order_by("-created_at")[:PAST_TICKETS]
         ),
         merge_candidates=list(others.active().order_by("-created_at")[:PAST_TICKETS]),
         canned_responses=list(CannedResponse.objects.filter(is_active=True).order_by("key", "language")),
@@ -137,10 +152,41 @@ def ticket_view_counts(*, actor: User) -> list[tuple[str, str, int]]:
     return [(key, label, querysets[key].count()) for key, label in VIEW_CHOICES]
 
 
+def ticket_detail_own(*, actor: User, pk: int) -> TicketDetail:
+    """One's own ticket as the help center shows it: public messages only, whatever one's role."""
+    ticket_get_own(actor=actor, pk=pk)
+    return ticket_detail(actor=actor, pk=pk, public_only=True)
+
+
 def notifications_unread(*, actor: User, limit: int = 20) -> list[Notification]:
-    return list(
-        Notification.objects.filter(recipient=actor, read_at__isnull=True).select_related("ticket")[:limit]
-    )
+    return list(notification_list_own(actor=actor).filter(read_at__isnull=True)[:limit])
+
+
+def notification_list_own(*, actor: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=actor).select_related("ticket").order_by("-created_at", "-pk")
+
+
+def order_list_own(*, actor: User) -> QuerySet[Order]:
+    return Order.objects.filter(customer_id=actor.pk).select_related("course").order_by("-created_at")
+
+
+def order_list_refundable(*, actor: User) -> QuerySet[Order]:
+    """One's own orders that a refund may still be asked for."""
+    from .services.refunds import REFUNDABLE_STATUSES
+
+    return order_list_own(actor=actor).filter(status__in=REFUNDABLE_STATUSES)
+
+
+def attachment_get_visible(*, actor: User, pk: int) -> Attachment:
+    """An attachment whose message the actor may read: desk users any; customers those of
+    public messages on their own tickets. Anything else is a 404."""
+    attachments = Attachment.objects.select_related("message__ticket")
+    if not is_desk_user(actor):
+        attachments = attachments.filter(message__ticket__customer_id=actor.pk, message__kind=MessageKind.REPLY)
+    try:
+        return attachments.get(pk=pk)
+    except Attachment.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def nps_open_for(*, actor: User) -> NPSResponse | None:

@@ -26,9 +26,7 @@ def ticket_save(ticket: Ticket, fields: list[str]) -> None:
     ticket.save(update_fields=[*dict.fromkeys([*fields, "version", "updated_at"])])
 
 
-def event_log(
-    *, ticket: Ticket, type: str, actor: User | None = None, reason: str = "", **data: Any
-) -> TicketEvent:
+def event_log(*, ticket: Ticket, type: str, actor: User | None = None, reason: str = "", **data: Any) -> TicketEvent:
     """Append one event to the ticket's trail. ``type`` is dotted: ``tickets.ticket.escalated``."""
     return TicketEvent.objects.create(
         ticket=ticket, actor=actor if actor and actor.is_authenticated else None, type=type, reason=reason, data=data

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,8 +50,8 @@ def _attachments_add(message: TicketMessage, files: Sequence[UploadedFile]) -> N
     for upload in files:
         if upload.size is not None and upload.size > limit:
             raise TicketError(
-                _("%(name)s is larger than the limit of %(limit)s MB.")
-                % {"name": upload.name, "limit": limit // (1024 * 1024)}
+                _("%(name)s is larger than the limit of %(limit)s.")
+                % {"name": upload.name, "limit": filesizeformat(limit)}
             )
         Attachment.objects.create(
             message=message,
@@ -91,8 +92,13 @@ def _status_change_locked(
     if status == Status.PENDING:
         fields += sla_pause(ticket, at=now)
     ticket.status = status
-    event_log(ticket=ticket, type="tickets.ticket.status_changed", actor=actor, reason=reason, **{"from": current,
-              "to": status})
+    event_log(
+        ticket=ticket,
+        type="tickets.ticket.status_changed",
+        actor=actor,
+        reason=reason,
+        **{"from": current, "to": status},
+    )
     return fields
 
 
@@ -289,14 +295,22 @@ def ticket_fields_update(
         raise TicketActionDenied(_("You may not act on this ticket."))
     fields: list[str] = []
     if priority is not None and priority != ticket.priority:
-        event_log(ticket=ticket, type="tickets.ticket.priority_changed", actor=actor,
-                  **{"from": ticket.priority, "to": priority})
+        event_log(
+            ticket=ticket,
+            type="tickets.ticket.priority_changed",
+            actor=actor,
+            **{"from": ticket.priority, "to": priority},
+        )
         ticket.priority = priority
         fields += ["priority", *sla_due_set(ticket)]
     category_changed = category is not None and category.pk != ticket.category_id
     if category_changed:
-        event_log(ticket=ticket, type="tickets.ticket.category_changed", actor=actor,
-                  **{"from": ticket.category_id, "to": category.pk})
+        event_log(
+            ticket=ticket,
+            type="tickets.ticket.category_changed",
+            actor=actor,
+            **{"from": ticket.category_id, "to": category.pk},
+        )
         ticket.category = category
         fields.append("category")
     if fields:
@@ -343,8 +357,12 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User, expected_versio
             source.status = Status.RESOLVED
             source.resolved_at = timezone.now()
             fields += ["status", "resolved_at"]
-        fields += _status_change_locked(ticket=source, status=Status.CLOSED, actor=actor,
-                                        reason=_("Merged into %(target)s") % {"target": target.reference})
+        fields += _status_change_locked(
+            ticket=source,
+            status=Status.CLOSED,
+            actor=actor,
+            reason=_("Merged into %(target)s") % {"target": target.reference},
+        )
     ticket_save(source, fields)
     event_log(ticket=source, type="tickets.ticket.merged_into", actor=actor, target=target.pk)
     if target.status == Status.RESOLVED:
@@ -364,7 +382,11 @@ def tickets_close_resolved(*, now: datetime | None = None) -> int:
             ticket = ticket_lock(ticket=pk)
             if ticket.status != Status.RESOLVED:
                 continue
-            ticket_save(ticket, _status_change_locked(ticket=ticket, status=Status.CLOSED, actor=None,
-                                                      reason=_("Closed automatically after resolution.")))
+            ticket_save(
+                ticket,
+                _status_change_locked(
+                    ticket=ticket, status=Status.CLOSED, actor=None, reason=_("Closed automatically after resolution.")
+                ),
+            )
             closed += 1
     return closed

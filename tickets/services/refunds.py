@@ -33,9 +33,7 @@ def refund_request_open(
     if order.status not in REFUNDABLE_STATUSES:
         raise RefundError(_("This order cannot be refunded."))
     if amount <= 0 or amount > order.refundable_amount:
-        raise RefundError(
-            _("The amount must be more than 0 and at most %(max)s.") % {"max": order.refundable_amount}
-        )
+        raise RefundError(_("The amount must be more than 0 and at most %(max)s.") % {"max": order.refundable_amount})
     if RefundRequest.objects.filter(order=order, status=RefundStatus.REQUESTED).exists():
         raise RefundError(_("A refund of this order is already being reviewed."))
     ticket = ticket_open(
@@ -75,9 +73,7 @@ def refund_approve(
     order = Order.objects.select_for_update().get(pk=request.order_id)
     amount = request.amount if amount is None else amount
     if amount <= 0 or amount > order.refundable_amount:
-        raise RefundError(
-            _("The amount must be more than 0 and at most %(max)s.") % {"max": order.refundable_amount}
-        )
+        raise RefundError(_("The amount must be more than 0 and at most %(max)s.") % {"max": order.refundable_amount})
     now = timezone.now()
     order.refunded_amount += amount
     order.refunded_at = now
@@ -96,11 +92,19 @@ def refund_approve(
         }
     _decision_message(request, text)
     event_log(ticket=ticket, type="tickets.refund.approved", actor=actor, reason=note, amount=str(amount))
-    fields = _status_change_locked(ticket=ticket, status=Status.RESOLVED, actor=actor, resolution=text) if (
-        ticket.is_active
-    ) else []
+    fields = (
+        _status_change_locked(ticket=ticket, status=Status.RESOLVED, actor=actor, resolution=text)
+        if (ticket.is_active)
+        else []
+    )
     ticket_save(ticket, fields)
-    notify(recipient=ticket.customer, type="tickets.refund.approved", ticket=ticket, amount=str(amount))
+    notify(
+        recipient=ticket.customer,
+        type="tickets.refund.approved",
+        ticket=ticket,
+        amount=str(amount),
+        currency=order.currency,
+    )
     return request
 
 

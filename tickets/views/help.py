@@ -1,0 +1,404 @@
+"""Help-center pages of tickets (the customer's surface at /): submit a ticket, follow
+and answer one's own tickets, rate the service, ask for a refund, answer the NPS survey,
+read one's notifications.
+
+Views stay thin: a selector for the page data, one service per action, domain errors
+(``TicketError``) turned into form errors or messages.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from accounts.models import Role, User
+from accounts.services import customer_create
+from helpdesk.access import SurfaceAccessMixin
+
+from ..forms.help import CSATForm, NPSForm, RefundRequestForm, TicketConfirmForm, TicketNewForm, TicketReplyForm
+from ..models import (
+    Channel,
+    Notification,
+    Status,
+    Ticket,
+)
+from ..notification_texts import notification_text
+from ..permissions import is_desk_user
+from ..selectors import (
+    nps_open_for,
+    order_list_own,
+    order_list_refundable,
+    ticket_detail_own,
+    ticket_get_own,
+    ticket_list_own,
+)
+from ..services import (
+    TicketError,
+    csat_record,
+    nps_record,
+    refund_request_open,
+    ticket_customer_confirm,
+    ticket_open,
+    ticket_reply,
+)
+
+PAGE_SIZE = 20
+# The reference of the ticket an anonymous visitor just submitted, for the confirmation page.
+SUBMITTED_SESSION_KEY = "help_ticket_submitted"
+
+
+# ---------------------------------------------------------------------------
+# Who an anonymous visitor is
+# ---------------------------------------------------------------------------
+
+
+def _visitor_customer(*, email: str, name: str) -> User:
+    """The person an anonymous visitor says they are: the customer with this email address
+    (any case) or a new customer. Nothing about an existing account is changed or shown.
+    A staff account's address must sign in: tickets are never filed on its behalf."""
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None:
+        if not existing.has_role(Role.CUSTOMER):
+            raise TicketError(_("Please sign in to submit a ticket with this email address."))
+        return existing
+    language = get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return customer_create(email=email.strip(), name=name.strip(), language=language)
+
+
+# ---------------------------------------------------------------------------
+# Submitting a ticket
+# ---------------------------------------------------------------------------
+
+
+class TicketNewView(FormView):
+    """Open to everyone. Signed-in people open the ticket as themselves; anonymous visitors
+    give a name and an email address and see only the new ticket's reference."""
+
+    template_name = "tickets/help/ticket_new.html"
+    form_class = TicketNewForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        user = self.request.user
+        kwargs["orders"] = order_list_own(actor=user) if user.is_authenticated else None
+        return kwargs
+
+    def form_valid(self, form: TicketNewForm) -> HttpResponse:
+        data = form.cleaned_data
+        user = self.request.user
+        try:
+            # One transaction: a refused ticket (a file too large) creates no customer either.
+            with transaction.atomic():
+                customer = user if user.is_authenticated else _visitor_customer(email=data["email"], name=data["name"])
+                ticket = ticket_open(
+                    customer=customer,
+                    subject=data["subject"],
+                    body=data["message"],
+                    channel=Channel.WEB,
+                    category=data["category"],
+                    order=data.get("order"),
+                    attachments=data["attachments"],
+                )
+        except TicketError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        if user.is_authenticated:
+            messages.success(
+                self.request,
+                _("Thank you. We have received your ticket %(reference)s.") % {"reference": ticket.reference},
+            )
+            return redirect("help:ticket-detail", pk=ticket.pk)
+        self.request.session[SUBMITTED_SESSION_KEY] = ticket.reference
+        return redirect("help:ticket-submitted")
+
+
+class TicketSubmittedView(TemplateView):
+    """The confirmation an anonymous visitor sees: the reference, nothing else."""
+
+    template_name = "tickets/help/ticket_submitted.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        reference = request.session.get(SUBMITTED_SESSION_KEY)
+        if not reference:
+            return redirect("help:ticket-new")
+        return self.render_to_response(self.get_context_data(reference=reference))
+
+
+# ---------------------------------------------------------------------------
+# Following one's tickets
+# ---------------------------------------------------------------------------
+
+
+class TicketListView(SurfaceAccessMixin, ListView):
+    """My tickets: a constant number of queries whatever the number of rows."""
+
+    template_name = "tickets/help/ticket_list.html"
+    context_object_name = "tickets"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        return ticket_list_own(actor=self.request.user).order_by("-updated_at", "-pk")
+
+
+class TicketPageMixin(SurfaceAccessMixin):
+    """Renders the ticket page with whichever forms the request bound, so that a refused
+    reply or rating comes back with its errors and what was typed."""
+
+    template_name = "tickets/help/ticket_detail.html"
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    def render_page(self, *, reply_form: Form | None = None, csat_form: Form | None = None) -> HttpResponse:
+        detail = ticket_detail_own(actor=self.request.user, pk=self.kwargs["pk"])
+        ticket = detail.ticket
+        merged = ticket.merged_into_id is not None
+        context = {
+            "ticket": ticket,
+            "thread": [message for message in detail.messages if message.is_public],
+            "refund": detail.refund,
+            "csat": detail.csat,
+            "can_reply": ticket.status != Status.CLOSED and not merged,
+            "can_confirm": (ticket.is_active or ticket.status == Status.RESOLVED) and not merged,
+            "can_rate": ticket.status in (Status.RESOLVED, Status.CLOSED) and not merged and detail.csat is None,
+            "reply_form": reply_form or TicketReplyForm(),
+            "csat_form": csat_form or CSATForm(),
+        }
+        return render(self.request, self.template_name, context)
+
+
+class TicketDetailView(TicketPageMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_page()
+
+
+class TicketReplyView(TicketPageMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = ticket_get_own(actor=request.user, pk=pk)
+        form = TicketReplyForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                ticket_reply(
+                    ticket=ticket,
+                    author=request.user,
+                    body=form.cleaned_data["message"],
+                    attachments=form.cleaned_data["attachments"],
+                    channel=Channel.WEB,
+                )
+            except TicketError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Your reply has been sent."))
+                return redirect("help:ticket-detail", pk=pk)
+        return self.render_page(reply_form=form)
+
+
+class TicketConfirmView(SurfaceAccessMixin, View):
+    """The customer's "Solved" / "Not solved"."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = ticket_get_own(actor=request.user, pk=pk)
+        form = TicketConfirmForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose “Solved” or “Not solved”."))
+            return redirect("help:ticket-detail", pk=pk)
+        solved = form.cleaned_data["solved"]
+        try:
+            ticket_customer_confirm(ticket=ticket, customer=request.user, solved=solved)
+        except TicketError as exc:
+            messages.error(request, exc.message)
+        else:
+            if solved:
+                messages.success(request, _("Glad to hear it. Your ticket is marked as solved."))
+            else:
+                messages.success(request, _("Sorry about that. Your ticket is back with our support team."))
+        return redirect("help:ticket-detail", pk=pk)
+
+
+class TicketRatingView(TicketPageMixin, View):
+    """The CSAT survey of a resolved or closed ticket, once. htmx requests get the survey
+    card back (``_csat.html``)."""
+
+    http_method_names = ["post"]
+    partial_template_name = "tickets/help/_csat.html"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket = ticket_get_own(actor=request.user, pk=pk)
+        form = CSATForm(request.POST)
+        csat = None
+        if form.is_valid():
+            try:
+                csat = csat_record(
+                    ticket=ticket,
+                    customer=request.user,
+                    rating=form.cleaned_data["rating"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except TicketError as exc:
+                form.add_error(None, exc.message)
+        if request.htmx:
+            context = {"ticket": ticket, "csat": csat, "can_rate": csat is None, "csat_form": form}
+            return render(request, self.partial_template_name, context)
+        if csat is None:
+            return self.render_page(csat_form=form)
+        messages.success(request, _("Thank you for rating our support."))
+        return redirect("help:ticket-detail", pk=pk)
+
+
+# ---------------------------------------------------------------------------
+# Refunds and surveys
+# ---------------------------------------------------------------------------
+
+
+class RefundNewView(SurfaceAccessMixin, FormView):
+    """Ask for a refund of one of one's refundable orders; opens a refund ticket."""
+
+    template_name = "tickets/help/refund_new.html"
+    form_class = RefundRequestForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["orders"] = order_list_refundable(actor=self.request.user)
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        orders = list(order_list_refundable(actor=self.request.user))
+        wanted = self.request.GET.get("order", "")
+        order = next((o for o in orders if str(o.pk) == wanted), orders[0] if orders else None)
+        if order is None:
+            return {}
+        return {"order": order, "amount": order.refundable_amount}
+
+    def form_valid(self, form: RefundRequestForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            refund = refund_request_open(
+                customer=self.request.user,
+                order=data["order"],
+                amount=data["amount"],
+                reason=data["reason"],
+                channel=Channel.WEB,
+            )
+        except TicketError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("We have received your refund request %(reference)s and will review it.")
+            % {"reference": refund.ticket.reference},
+        )
+        return redirect("help:ticket-detail", pk=refund.ticket_id)
+
+
+class NPSView(SurfaceAccessMixin, FormView):
+    """The NPS survey offered to the signed-in customer, if one is open."""
+
+    template_name = "tickets/help/nps.html"
+    form_class = NPSForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("survey", nps_open_for(actor=self.request.user))
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form: NPSForm) -> HttpResponse:
+        survey = nps_open_for(actor=self.request.user)
+        if survey is None:
+            messages.info(self.request, _("You have no open survey."))
+            return redirect("help:nps")
+        try:
+            nps_record(
+                response=survey,
+                customer=self.request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except TicketError as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form, survey=survey))
+        messages.success(self.request, _("Thank you for answering our survey."))
+        return redirect("help:home")
+
+
+class NPSBannerView(TemplateView):
+    """The help home's NPS banner (``_nps_banner.html``), loaded by htmx. Empty for
+    anonymous visitors and for people with no open survey."""
+
+    template_name = "tickets/help/_nps_banner.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(survey=nps_open_for(actor=self.request.user), **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Notifications
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    notification: Notification
+    text: str
+    url: str
+
+
+def _notification_url(notification: Notification, *, desk: bool) -> str:
+    if notification.ticket_id is None:
+        return reverse("help:nps") if notification.type == "tickets.nps.offered" else ""
+    if desk:
+        try:
+            return reverse("desk:ticket-detail", kwargs={"pk": notification.ticket_id})
+        except NoReverseMatch:
+            pass
+    return reverse("help:ticket-detail", kwargs={"pk": notification.ticket_id})
+
+
+class NotificationListView(SurfaceAccessMixin, ListView):
+    """Everyone's own notifications, newest first, texts in the reader's language."""
+
+    template_name = "tickets/help/notifications.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return (
+            Notification.objects.filter(recipient_id=self.request.user.pk)
+            .select_related("ticket")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        desk = is_desk_user(self.request.user)
+        context["rows"] = [
+            NotificationRow(notification=n, text=notification_text(n), url=_notification_url(n, desk=desk))
+            for n in context["object_list"]
+        ]
+        return context
+
+
+class NotificationsMarkReadView(SurfaceAccessMixin, View):
+    """POST only. The update belongs in a ``notifications_mark_read`` service, which
+    tickets.services does not have yet."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("help:notifications")
