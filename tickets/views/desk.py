@@ -63,8 +63,9 @@ class TicketQueueView(DeskView, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         data = self.request.GET.copy()
-        if not any(key in data for key in ("view", "q", "status", "tier", "category", "priority", "channel",
-                                           "assignee", "sla")):
+        if not any(
+            key in data for key in ("view", "q", "status", "tier", "category", "priority", "channel", "assignee", "sla")
+        ):
             data["view"] = "all"
         queue = ticket_queue(actor=self.request.user, data=data)
         try:
@@ -133,8 +134,9 @@ class TicketBulkView(DeskView, View):
     def _apply(data: dict[str, Any], ticket: Ticket, actor: User) -> None:
         action = data["action"]
         if action == "assign":
-            ticket_fields_update(ticket=ticket, actor=actor, assignee=data["assignee"],
-                                 unassign=data["assignee"] is None)
+            ticket_fields_update(
+                ticket=ticket, actor=actor, assignee=data["assignee"], unassign=data["assignee"] is None
+            )
         elif action == "status":
             ticket_status_set(ticket=ticket, actor=actor, status=data["status"], reason=data.get("reason", ""))
         elif action == "escalate":
@@ -154,8 +156,14 @@ class TicketDetailView(DeskView, TemplateView):
             ticket=ticket,
             reply_form=kwargs.get("reply_form") or ReplyForm(initial=version),
             fields_form=kwargs.get("fields_form")
-            or FieldsForm(initial={**version, "priority": ticket.priority, "category": ticket.category_id,
-                                   "assignee": ticket.assignee_id}),
+            or FieldsForm(
+                initial={
+                    **version,
+                    "priority": ticket.priority,
+                    "category": ticket.category_id,
+                    "assignee": ticket.assignee_id,
+                }
+            ),
             status_form=kwargs.get("status_form") or StatusForm(initial={**version, "status": ticket.status}),
             escalate_form=ReasonForm(initial=version, prefix="escalate"),
             deescalate_form=ReasonForm(initial=version, prefix="deescalate"),
@@ -197,8 +205,11 @@ class TicketActionView(DeskView, View):
                     # Keep what the agent typed, against the version they can now see.
                     current = Ticket.objects.get(pk=pk).version
                     extra["reply_form"] = ReplyForm(
-                        initial={"body": form.cleaned_data["body"], "internal": form.cleaned_data["internal"],
-                                 "version": current}
+                        initial={
+                            "body": form.cleaned_data["body"],
+                            "internal": form.cleaned_data["internal"],
+                            "version": current,
+                        }
                     )
             else:
                 if self.success_message:
@@ -267,8 +278,7 @@ class TicketEscalateView(TicketActionView):
     prefix = "escalate"
 
     def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
-        ticket_escalate(ticket=ticket, actor=self.request.user, reason=data["reason"],
-                        expected_version=data["version"])
+        ticket_escalate(ticket=ticket, actor=self.request.user, reason=data["reason"], expected_version=data["version"])
         self.success_message = _("Escalated to tier 2.")
 
 
@@ -276,8 +286,9 @@ class TicketDeescalateView(TicketActionView):
     prefix = "deescalate"
 
     def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
-        ticket_deescalate(ticket=ticket, actor=self.request.user, reason=data["reason"],
-                          expected_version=data["version"])
+        ticket_deescalate(
+            ticket=ticket, actor=self.request.user, reason=data["reason"], expected_version=data["version"]
+        )
         self.success_message = _("Handed back to tier 1.")
 
 
@@ -287,8 +298,9 @@ class TicketMergeView(TicketActionView):
     form_context_name = "merge_form"
 
     def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
-        self.target = ticket_merge(source=ticket, target=data["target"], actor=self.request.user,
-                                   expected_version=data["version"])
+        self.target = ticket_merge(
+            source=ticket, target=data["target"], actor=self.request.user, expected_version=data["version"]
+        )
         self.success_message = _("Merged into %(reference)s.") % {"reference": self.target.reference}
 
     def success_url(self, ticket: Ticket) -> str:
@@ -309,8 +321,12 @@ class RefundDecisionView(DeskView, View):
             return redirect("desk:ticket-detail", pk=pk)
         try:
             if form.cleaned_data["decision"] == "approve":
-                refund_approve(request=refund, actor=request.user, amount=form.cleaned_data["amount"],
-                               note=form.cleaned_data["note"])
+                refund_approve(
+                    request=refund,
+                    actor=request.user,
+                    amount=form.cleaned_data["amount"],
+                    note=form.cleaned_data["note"],
+                )
                 messages.success(request, _("Refund approved."))
             else:
                 refund_reject(request=refund, actor=request.user, note=form.cleaned_data["note"])
@@ -367,4 +383,3 @@ class PhoneTicketView(DeskView, TemplateView):
                 messages.success(request, _("Phone ticket %(reference)s logged.") % {"reference": ticket.reference})
                 return redirect("desk:ticket-detail", pk=ticket.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
-
