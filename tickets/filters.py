@@ -42,7 +42,7 @@ class TicketQueueFilter(django_filters.FilterSet):
     view = django_filters.ChoiceFilter(label=_("View"), choices=VIEW_CHOICES, method="filter_view", empty_label=None)
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
-    tier = django_filters.TypedChoiceFilter(label=_("Tier"), choices=AgentTier.choices, coerce=int)
+    tier = django_filters.ChoiceFilter(label=_("Tier"), choices=AgentTier.choices)
     category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
     priority = django_filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)

@@ -132,3 +132,54 @@ def test_manager_sees_the_worker_on_the_admin(browser, live_server, people):
     assert "celery@demo" in page.locator("[data-testid=worker-status]").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "admin-manager.png"), full_page=True)
     page.close()
+
+
+def _context_page(browser, live_server, email: str):
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="en-US")
+    page = context.new_page()
+    _sign_in(page, live_server, email)
+    return page
+
+
+def test_ticket_from_submission_to_rating(browser, live_server, people):
+    """A customer submits a ticket, a tier-1 agent replies and escalates, a tier-2 agent
+    resolves it, and the customer rates the service."""
+    customer = _context_page(browser, live_server, people["customer"])
+    customer.goto(f"{live_server.url}/tickets/new/")
+    customer.fill("input[name=subject]", "视频播放到一半卡住")
+    customer.fill("textarea[name=message]", "《Python 数据分析实战》第 3 节播放到 12 分钟就卡住，换了网络也一样。")
+    customer.click("main form button[type=submit]")
+    customer.wait_for_load_state("networkidle")
+    ticket_url = customer.url
+    ticket_pk = int(ticket_url.rstrip("/").split("/")[-1])
+
+    agent = _context_page(browser, live_server, people["tier1"])
+    agent.goto(f"{live_server.url}/desk/tickets/")
+    assert f"HD-{ticket_pk}" in agent.locator("[data-testid=queue]").inner_text()
+    agent.screenshot(path=str(SCREENSHOTS / "desk-queue.png"), full_page=True)
+    agent.goto(f"{live_server.url}/desk/tickets/{ticket_pk}/")
+    agent.fill("#reply textarea[name=body]", "您好，请先清除 App 缓存后重试，我们同时在排查该视频的转码。")
+    agent.click("#reply button[type=submit]")
+    agent.wait_for_load_state("networkidle")
+    agent.fill("[data-testid=escalate-form] textarea", "转码问题需要二线和技术一起排查")
+    agent.click("[data-testid=escalate-form] button[type=submit]")
+    agent.wait_for_load_state("networkidle")
+    assert "Tier 2" in agent.locator("[data-testid=ticket-badges]").inner_text()
+    agent.screenshot(path=str(SCREENSHOTS / "desk-ticket.png"), full_page=True)
+
+    senior = _context_page(browser, live_server, people["tier2"])
+    senior.goto(f"{live_server.url}/desk/tickets/{ticket_pk}/")
+    senior.select_option("[data-testid=status-form] select[name=status]", "resolved")
+    senior.fill("[data-testid=status-form] textarea[name=resolution]", "已重新转码第 3 节视频。")
+    senior.click("[data-testid=status-form] button[type=submit]")
+    senior.wait_for_load_state("networkidle")
+    assert "Resolved" in senior.locator("[data-testid=ticket-badges]").inner_text()
+
+    customer.goto(ticket_url)
+    assert "清除 App 缓存" in customer.content()
+    customer.locator("[data-testid=csat] input[name=rating][value='5']").check()
+    customer.click("[data-testid=csat] button[type=submit]")
+    customer.locator("[data-testid=csat] >> text=You rated our support 5 out of 5").wait_for()
+    customer.screenshot(path=str(SCREENSHOTS / "help-ticket-rated.png"), full_page=True)
+    for page in (customer, agent, senior):
+        page.context.close()
