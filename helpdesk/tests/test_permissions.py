@@ -29,6 +29,14 @@ ADMIN = {
     "admin": 200,
 }
 API = {"anon": 403, **{role: 200 for role in ROLES if role != "anon"}}
+SIGNED_IN = {"anon": "login", **{role: 200 for role in ROLES if role != "anon"}}
+# A customer's own ticket on the help center: the owner only; everyone else 404.
+OWN_A = {"anon": "login", "customer_a": 200, **{role: 404 for role in ROLES if role not in ("anon", "customer_a")}}
+# A customer's attachment: the owner and desk users; other customers 404.
+ATTACHMENT_A = {"anon": "login", "customer_a": 200, "customer_b": 404, "tier1": 200, "tier2": 200, "manager": 200,
+                "admin": 200}
+# POST-only desk actions asked with GET: 405 once past the access check.
+DESK_POST = {**DESK, **{role: 405 for role in ("tier1", "tier2", "manager", "admin")}}
 
 MATRIX = [
     ("help:home", None, ANY),
@@ -40,10 +48,41 @@ MATRIX = [
     ("admin:accounts_agentprofile_changelist", None, ADMIN),
     ("admin:helpdesk_workerheartbeat_changelist", None, ADMIN),
     ("admin:accounts_user_changelist", None, ADMIN),
+    ("desk:queue", None, DESK),
+    ("desk:ticket-phone", None, DESK),
+    ("desk:ticket-detail", "ticket_a", DESK),
+    ("desk:ticket-canned", "ticket_a", DESK),
+    *[(f"desk:ticket-{action}", "ticket_a", DESK_POST)
+      for action in ("reply", "fields", "status", "escalate", "deescalate", "merge", "refund")],
+    ("desk:ticket-bulk", None, DESK_POST),
+    ("help:ticket-new", None, ANY),
+    ("help:ticket-list", None, SIGNED_IN),
+    ("help:ticket-detail", "ticket_a", OWN_A),
+    ("help:attachment", "attachment_a", ATTACHMENT_A),
+    ("help:refund-new", None, SIGNED_IN),
+    ("help:nps", None, SIGNED_IN),
+    ("help:notifications", None, SIGNED_IN),
     ("api:me", None, API),
     ("api:schema", None, API),
     ("api:docs", None, API),
 ]
+
+
+@pytest.fixture
+def ticket_a(customer_a):
+    from tickets.tests.factories import open_ticket
+
+    return open_ticket(customer_a)
+
+
+@pytest.fixture
+def attachment_a(customer_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tickets.tests.factories import open_ticket
+
+    ticket = open_ticket(customer_a, attachments=[SimpleUploadedFile("screen.png", b"png", "image/png")])
+    return ticket.messages.get().attachments.get()
 
 
 @pytest.fixture
