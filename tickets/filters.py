@@ -31,6 +31,8 @@ SORT_FIELDS = {
     "due": "first_response_due_at",
     "resolution_due": "resolution_due_at",
 }
+# Ticket ids are 64-bit; a longer number in a search matches nothing rather than failing.
+MAX_PK = 2**63 - 1
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 
 
@@ -83,8 +85,10 @@ class TicketQueueFilter(django_filters.FilterSet):
         if not value:
             return queryset
         pk = Ticket.pk_from_reference(value)
-        if pk is not None or value.isdigit():
-            return queryset.filter(pk=pk if pk is not None else int(value))
+        if pk is None and value.isascii() and value.isdecimal():
+            pk = int(value)
+        if pk is not None:
+            return queryset.filter(pk=pk) if pk <= MAX_PK else queryset.none()
         if "@" in value:
             return queryset.filter(customer__email__istartswith=value.lower())
         return queryset.filter(Q(subject__icontains=value) | Q(customer__name__icontains=value))

@@ -22,7 +22,7 @@ from .querysets import TicketQuerySet
 __all__ = ["ACTIVE_STATUSES", "Channel", "Priority", "Status"]
 
 REFERENCE_PREFIX = "HD-"
-_REFERENCE = re.compile(r"^\s*#?\s*HD-?(\d+)\s*$", re.IGNORECASE)
+_REFERENCE = re.compile(r"^\s*#?\s*HD-?([0-9]{1,18})\s*$", re.IGNORECASE)
 
 
 class Category(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import AgentTier, CustomerProfile, User
 
 from ..models import Ticket
-from ..permissions import can_act_on_ticket
+from ..permissions import can_act_on_ticket, can_act_on_tier
 from .base import event_log, ticket_lock, ticket_save
 from .errors import InvalidTransition, TicketActionDenied
 from .routing import ticket_route
@@ -105,10 +105,10 @@ def ticket_escalate(*, ticket: Ticket, actor: User, reason: str, expected_versio
 def ticket_deescalate(*, ticket: Ticket, actor: User, reason: str, expected_version: int | None = None) -> Ticket:
     """Tier 2 (or a manager) hands a ticket back to tier 1, with a reason."""
     ticket = ticket_lock(ticket=ticket, expected_version=expected_version)
+    if not can_act_on_ticket(actor, ticket) or not can_act_on_tier(actor, AgentTier.TIER_2):
+        raise TicketActionDenied(_("Only tier-2 agents and managers can hand a ticket back to tier 1."))
     if ticket.tier != AgentTier.TIER_2:
         raise InvalidTransition(_("The ticket is already with tier 1."))
-    if not can_act_on_ticket(actor, ticket):
-        raise TicketActionDenied(_("Only tier-2 agents and managers can hand a ticket back to tier 1."))
     if not reason.strip():
         raise InvalidTransition(_("Say why the ticket goes back to tier 1."))
     ticket.tier = AgentTier.TIER_1

@@ -258,6 +258,10 @@ def ticket_customer_confirm(*, ticket: Ticket, customer: User, solved: bool) -> 
         raise TicketActionDenied(_("You may not act on this ticket."))
     fields: list[str] = []
     if solved:
+        if ticket.is_active and ticket.category is not None and ticket.category.slug == COMPLAINT:
+            raise InvalidTransition(
+                _("Thank you. A complaint is closed by our team with a written resolution; we will reply soon.")
+            )
         if ticket.is_active:
             fields += _status_change_locked(ticket=ticket, status=Status.RESOLVED, actor=customer)
         elif ticket.status == Status.RESOLVED:
@@ -271,7 +275,8 @@ def ticket_customer_confirm(*, ticket: Ticket, customer: User, solved: bool) -> 
         fields += _status_change_locked(ticket=ticket, status=Status.OPEN, actor=customer)
     if ticket.status == Status.CLOSED and not fields:
         raise InvalidTransition(_("This ticket is closed. Please open a new one."))
-    ticket_save(ticket, fields)
+    if fields:  # "not solved" on a ticket we are still working on changes nothing
+        ticket_save(ticket, fields)
     if "reopen_count" in fields:
         escalation_rules_apply(ticket=ticket)
     return ticket
