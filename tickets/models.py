@@ -347,9 +347,7 @@ class RefundRequest(models.Model):
     )
     amount = models.DecimalField(_("amount requested"), max_digits=10, decimal_places=2)
     reason = models.TextField(_("reason"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=RefundStatus.choices, default=RefundStatus.REQUESTED
-    )
+    status = models.CharField(_("status"), max_length=10, choices=RefundStatus.choices, default=RefundStatus.REQUESTED)
     approved_amount = models.DecimalField(_("amount approved"), max_digits=10, decimal_places=2, null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,9 +3,9 @@ default (worker + beat, no server) records a heartbeat on its own."""
 
 import os
 import sqlite3
-from importlib import import_module
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import pytest

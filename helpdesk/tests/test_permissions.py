@@ -33,10 +33,17 @@ SIGNED_IN = {"anon": "login", **{role: 200 for role in ROLES if role != "anon"}}
 # A customer's own ticket on the help center: the owner only; everyone else 404.
 OWN_A = {"anon": "login", "customer_a": 200, **{role: 404 for role in ROLES if role not in ("anon", "customer_a")}}
 # A customer's attachment: the owner and desk users; other customers 404.
-ATTACHMENT_A = {"anon": "login", "customer_a": 200, "customer_b": 404, "tier1": 200, "tier2": 200, "manager": 200,
-                "admin": 200}
+ATTACHMENT_A = {
+    "anon": "login",
+    "customer_a": 200,
+    "customer_b": 404,
+    "tier1": 200,
+    "tier2": 200,
+    "manager": 200,
+    "admin": 200,
+}
 # POST-only desk actions asked with GET: 405 once past the access check.
-DESK_POST = {**DESK, **{role: 405 for role in ("tier1", "tier2", "manager", "admin")}}
+DESK_POST = {**DESK, **dict.fromkeys(("tier1", "tier2", "manager", "admin"), 405)}
 
 MATRIX = [
     ("help:home", None, ANY),
@@ -52,8 +59,10 @@ MATRIX = [
     ("desk:ticket-phone", None, DESK),
     ("desk:ticket-detail", "ticket_a", DESK),
     ("desk:ticket-canned", "ticket_a", DESK),
-    *[(f"desk:ticket-{action}", "ticket_a", DESK_POST)
-      for action in ("reply", "fields", "status", "escalate", "deescalate", "merge", "refund")],
+    *[
+        (f"desk:ticket-{action}", "ticket_a", DESK_POST)
+        for action in ("reply", "fields", "status", "escalate", "deescalate", "merge", "refund")
+    ],
     ("desk:ticket-bulk", None, DESK_POST),
     ("help:ticket-new", None, ANY),
     ("help:ticket-list", None, SIGNED_IN),
