@@ -24,6 +24,7 @@ from helpdesk.access import SurfaceAccessMixin
 
 from ..canned import canned_render
 from ..choices import Channel
+from ..event_texts import event_texts
 from ..filters import SORT_FIELDS, VIEW_CHOICES
 from ..forms.desk import (
     BulkForm,
@@ -154,6 +155,7 @@ class TicketDetailView(DeskView, TemplateView):
         context.update(
             detail=detail,
             ticket=ticket,
+            event_rows=event_texts(detail.events),
             reply_form=kwargs.get("reply_form") or ReplyForm(initial=version),
             fields_form=kwargs.get("fields_form")
             or FieldsForm(
