@@ -295,3 +295,13 @@ def test_desk_pages_speak_chinese(tier1_client, customer_a):
     assert "工单队列" in tier1_client.get(reverse("desk:queue"), headers=zh).content.decode()
     page = tier1_client.get(reverse("desk:ticket-detail", kwargs={"pk": ticket.pk}), headers=zh).content.decode()
     assert "升级到二线" in page
+
+
+def test_seeded_canned_responses_fill_every_placeholder(tier1_agent, customer_a):
+    from tickets.canned import canned_render
+
+    ticket = open_ticket(customer_a, order=customer_a.orders.get())
+    canned = list(CannedResponse.objects.all())
+    assert {c.language for c in canned} == {"zh-hans", "en"}
+    for response in canned:
+        assert "{" not in canned_render(canned=response, ticket=ticket, agent=tier1_agent), response.key
