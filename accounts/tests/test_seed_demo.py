@@ -75,9 +75,9 @@ def test_demo_data_speaks_chinese_and_english():
     assert languages == {"zh-hans", "en"}
 
 
-def test_ticket_seeding_refuses_until_tickets_exist():
-    with pytest.raises(CommandError, match="tickets"):
-        _seed(customers=0, tickets=10)
+def test_tickets_without_customers_seed_the_default_customers_first(settings):
+    settings.HELPDESK_DEMO_CUSTOMERS = 12
+    assert "tickets=10" in _seed(customers=0, tickets=10)
 
 
 def test_negative_counts_are_refused():
