@@ -78,8 +78,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def measure(port: int, method: str, path: str, headers: dict[str, str], body: bytes | None, count: int,
-            expect: int) -> list[float]:
+def measure(
+    port: int, method: str, path: str, headers: dict[str, str], body: bytes | None, count: int, expect: int
+) -> list[float]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     timings = []
     for i in range(count + 10):
@@ -103,9 +104,20 @@ def main() -> None:
     data = prepare()
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "helpdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **ENV},
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "helpdesk.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
     )
     try:
         for _ in range(100):
@@ -122,8 +134,14 @@ def main() -> None:
             ("search, subject word", "GET", f"/desk/tickets/?q={quote(str(data['word']))}", session, None, 200),
             ("search, customer email", "GET", f"/desk/tickets/?q={quote(str(data['email']))}", session, None, 200),
             ("ticket page, 10 messages", "GET", f"/desk/tickets/{data['ticket']}/", session, None, 200),
-            ("API: create a ticket", "POST", "/api/tickets/", api,
-             json.dumps({"subject": "基准测试：无法播放", "body": "视频一直加载。"}).encode(), 201),
+            (
+                "API: create a ticket",
+                "POST",
+                "/api/tickets/",
+                api,
+                json.dumps({"subject": "基准测试：无法播放", "body": "视频一直加载。"}).encode(),
+                201,
+            ),
         ]
         print(f"{data['tickets']} tickets; {args.requests} requests per scenario, sequential, after 10 warm-up")
         print(f"{'scenario':<32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")

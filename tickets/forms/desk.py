@@ -36,10 +36,12 @@ class ReplyForm(VersionedForm):
 
 class FieldsForm(VersionedForm):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True),
-                                      required=False)
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False,
-                                      empty_label=_("Unassigned"))
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Unassigned")
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -71,10 +73,12 @@ class MergeForm(VersionedForm):
 
 class RefundDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    amount = forms.DecimalField(label=_("Amount to refund"), required=False, min_value=0, max_digits=10,
-                                decimal_places=2)
-    note = forms.CharField(label=_("Note to the customer"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    amount = forms.DecimalField(
+        label=_("Amount to refund"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    note = forms.CharField(
+        label=_("Note to the customer"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -88,10 +92,10 @@ class BulkForm(forms.Form):
 
     tickets = forms.ModelMultipleChoiceField(queryset=Ticket.objects.all(), widget=forms.MultipleHiddenInput)
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
-    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False,
-                                      empty_label=_("Unassigned"))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", "—"), *STATUS_CHOICES])
+    assignee = forms.ModelChoiceField(
+        label=_("Agent"), queryset=User.objects.none(), required=False, empty_label=_("Unassigned")
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *STATUS_CHOICES])
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -111,9 +115,10 @@ class PhoneTicketForm(forms.Form):
     customer_email = forms.EmailField(label=_("Customer's email"))
     customer_name = forms.CharField(label=_("Customer's name (for a new customer)"), required=False, max_length=150)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 6}),
-                           max_length=20000)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True),
-                                      required=False)
+    body = forms.CharField(
+        label=_("What the customer said"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-

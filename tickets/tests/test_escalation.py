@@ -99,7 +99,8 @@ def test_reopened_twice_goes_to_tier2(customer_a, tier1_agent, settings):
     ticket = open_ticket(customer_a)
     for expected_tier in (AgentTier.TIER_1, AgentTier.TIER_2):
         ticket_status_set(
-            ticket=ticket, actor=tier1_agent if ticket.tier == 1 else agent("t2@example.com", tier=2),
+            ticket=ticket,
+            actor=tier1_agent if ticket.tier == 1 else agent("t2@example.com", tier=2),
             status=Status.RESOLVED,
         )
         ticket = ticket_customer_confirm(ticket=ticket, customer=customer_a, solved=False)

@@ -134,8 +134,13 @@ def test_every_allowed_transition_is_accepted(customer_a, tier1_agent, path, all
 @pytest.mark.parametrize("start", [s for s in TRANSITIONS if s != Status.NEW])
 def test_status_new_is_never_reached_again(customer_a, tier1_agent, start):
     ticket = open_ticket(customer_a)
-    path = {"open": ["open"], "pending": ["pending"], "on_hold": ["on_hold"], "resolved": ["resolved"],
-            "closed": ["resolved", "closed"]}[start]
+    path = {
+        "open": ["open"],
+        "pending": ["pending"],
+        "on_hold": ["on_hold"],
+        "resolved": ["resolved"],
+        "closed": ["resolved", "closed"],
+    }[start]
     for status in path:
         ticket_status_set(ticket=ticket, actor=tier1_agent, status=status)
     with pytest.raises(InvalidTransition):

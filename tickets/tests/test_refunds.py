@@ -59,8 +59,12 @@ def test_tier2_approves_part_and_the_order_records_it(customer_a, order, tier2_a
 
 
 def test_approval_cannot_exceed_paid_minus_already_refunded(customer_a, tier2_agent):
-    order = OrderFactory(customer=customer_a, amount=Decimal("299.00"), refunded_amount=Decimal("200.00"),
-                         status=OrderStatus.PARTIALLY_REFUNDED)
+    order = OrderFactory(
+        customer=customer_a,
+        amount=Decimal("299.00"),
+        refunded_amount=Decimal("200.00"),
+        status=OrderStatus.PARTIALLY_REFUNDED,
+    )
     request = _request(customer_a, order, "99.00")
     with pytest.raises(RefundError):
         refund_approve(request=request, actor=tier2_agent, amount=Decimal("99.01"))

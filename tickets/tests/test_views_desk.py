@@ -119,7 +119,8 @@ def test_bulk_assign_status_and_escalate(tier1_client, tier1_agent, customer_a):
 def test_bulk_reports_tickets_it_may_not_touch(tier1_client, customer_a):
     tier2_ticket = open_ticket(customer_a, category=category("complaint"))
     response = tier1_client.post(
-        reverse("desk:ticket-bulk"), {"tickets": [tier2_ticket.pk], "action": "status", "status": "on_hold"},
+        reverse("desk:ticket-bulk"),
+        {"tickets": [tier2_ticket.pk], "action": "status", "status": "on_hold"},
         follow=True,
     )
     assert tier2_ticket.reference in response.content.decode()
@@ -133,8 +134,10 @@ def _detail(client, ticket):
 
 def test_ticket_page_shows_thread_notes_context_and_history(tier1_client, tier1_agent, customer_a):
     ticket = open_ticket(customer_a, order=customer_a.orders.get())
-    tier1_client.post(reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
-                      {"body": "内部：检查 CDN", "internal": "on", "version": ticket.version})
+    tier1_client.post(
+        reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+        {"body": "内部：检查 CDN", "internal": "on", "version": ticket.version},
+    )
     page = _detail(tier1_client, ticket).content.decode()
     assert "第三节课的视频一直在加载" in page
     assert "内部：检查 CDN" in page
@@ -157,10 +160,13 @@ def test_reply_as_agent(tier1_client, customer_a):
 def test_stale_reply_is_refused_and_the_text_kept(tier1_client, tier1_agent, customer_a):
     ticket = open_ticket(customer_a)
     stale = ticket.version
-    tier1_client.post(reverse("desk:ticket-fields", kwargs={"pk": ticket.pk}),
-                      {"priority": "high", "version": stale, "assignee": tier1_agent.pk})
-    response = tier1_client.post(reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
-                                 {"body": "我写了很久的回复", "version": stale})
+    tier1_client.post(
+        reverse("desk:ticket-fields", kwargs={"pk": ticket.pk}),
+        {"priority": "high", "version": stale, "assignee": tier1_agent.pk},
+    )
+    response = tier1_client.post(
+        reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}), {"body": "我写了很久的回复", "version": stale}
+    )
     assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else changed this ticket" in page
@@ -192,21 +198,26 @@ def test_complaint_resolution_is_required_on_the_page(tier2_client, customer_a):
 
 def test_escalate_and_deescalate_on_the_page(tier1_client, tier2_client, tier2_agent, customer_a):
     ticket = open_ticket(customer_a)
-    tier1_client.post(reverse("desk:ticket-escalate", kwargs={"pk": ticket.pk}),
-                      {"escalate-reason": "需要财务核实", "escalate-version": ticket.version})
+    tier1_client.post(
+        reverse("desk:ticket-escalate", kwargs={"pk": ticket.pk}),
+        {"escalate-reason": "需要财务核实", "escalate-version": ticket.version},
+    )
     ticket.refresh_from_db()
     assert ticket.tier == AgentTier.TIER_2
     assert "only tier-2 agents and managers act on it" in _detail(tier1_client, ticket).content.decode()
-    tier2_client.post(reverse("desk:ticket-deescalate", kwargs={"pk": ticket.pk}),
-                      {"deescalate-reason": "一线可处理", "deescalate-version": ticket.version})
+    tier2_client.post(
+        reverse("desk:ticket-deescalate", kwargs={"pk": ticket.pk}),
+        {"deescalate-reason": "一线可处理", "deescalate-version": ticket.version},
+    )
     ticket.refresh_from_db()
     assert ticket.tier == AgentTier.TIER_1
 
 
 def test_tier1_cannot_post_on_tier2_tickets(tier1_client, customer_a):
     ticket = open_ticket(customer_a, category=category("complaint"))
-    response = tier1_client.post(reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
-                                 {"body": "hi", "version": ticket.version})
+    response = tier1_client.post(
+        reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}), {"body": "hi", "version": ticket.version}
+    )
     assert response.status_code == 403
     assert ticket.messages.count() == 1
 
@@ -214,8 +225,10 @@ def test_tier1_cannot_post_on_tier2_tickets(tier1_client, customer_a):
 def test_merge_on_the_page(tier1_client, customer_a):
     target = open_ticket(customer_a)
     source = open_ticket(customer_a)
-    response = tier1_client.post(reverse("desk:ticket-merge", kwargs={"pk": source.pk}),
-                                 {"merge-target": target.reference, "merge-version": source.version})
+    response = tier1_client.post(
+        reverse("desk:ticket-merge", kwargs={"pk": source.pk}),
+        {"merge-target": target.reference, "merge-version": source.version},
+    )
     assert response["Location"] == reverse("desk:ticket-detail", kwargs={"pk": target.pk})
     source.refresh_from_db()
     assert source.merged_into == target
@@ -223,8 +236,10 @@ def test_merge_on_the_page(tier1_client, customer_a):
 
 def test_merge_with_an_unknown_reference_reports_it(tier1_client, customer_a):
     source = open_ticket(customer_a)
-    response = tier1_client.post(reverse("desk:ticket-merge", kwargs={"pk": source.pk}),
-                                 {"merge-target": "HD-999999", "merge-version": source.version})
+    response = tier1_client.post(
+        reverse("desk:ticket-merge", kwargs={"pk": source.pk}),
+        {"merge-target": "HD-999999", "merge-version": source.version},
+    )
     assert response.status_code == 400
     assert "No ticket has this reference." in response.content.decode()
 
@@ -232,8 +247,10 @@ def test_merge_with_an_unknown_reference_reports_it(tier1_client, customer_a):
 def test_refund_approval_on_the_page(tier2_client, customer_a):
     order = OrderFactory(customer=customer_a, amount=Decimal("99.00"), paid_at=timezone.now() - timedelta(days=1))
     request = refund_request_open(customer=customer_a, order=order, amount=Decimal("99.00"), reason="买错了")
-    tier2_client.post(reverse("desk:ticket-refund", kwargs={"pk": request.ticket_id}),
-                      {"refund-decision": "approve", "refund-amount": "50.00"})
+    tier2_client.post(
+        reverse("desk:ticket-refund", kwargs={"pk": request.ticket_id}),
+        {"refund-decision": "approve", "refund-amount": "50.00"},
+    )
     order.refresh_from_db()
     assert order.refunded_amount == Decimal("50.00")
 
@@ -241,11 +258,14 @@ def test_refund_approval_on_the_page(tier2_client, customer_a):
 def test_canned_response_fills_placeholders(tier1_client, tier1_agent, customer_a):
     ticket = open_ticket(customer_a, order=customer_a.orders.get())
     canned = CannedResponse.objects.create(
-        key="refund-howto", language="zh-hans", title="退款说明",
+        key="refund-howto",
+        language="zh-hans",
+        title="退款说明",
         body="{customer_name} 您好，订单 {order}（{course}）的退款已提交，工单 {reference}。——{agent_name} {unknown}",
     )
-    response = tier1_client.get(reverse("desk:ticket-canned", kwargs={"pk": ticket.pk}), {"canned": canned.pk},
-                                headers={"HX-Request": "true"})
+    response = tier1_client.get(
+        reverse("desk:ticket-canned", kwargs={"pk": ticket.pk}), {"canned": canned.pk}, headers={"HX-Request": "true"}
+    )
     text = response.content.decode()
     assert "Customer A 您好" in text
     assert customer_a.orders.get().number in text
@@ -254,10 +274,16 @@ def test_canned_response_fills_placeholders(tier1_client, tier1_agent, customer_
 
 
 def test_phone_ticket_for_a_new_customer(tier1_client, tier1_agent):
-    response = tier1_client.post(reverse("desk:ticket-phone"), {
-        "customer_email": "Caller@Example.com", "customer_name": "来电客户", "subject": "电话：无法登录",
-        "body": "客户来电说换手机号后无法登录。", "priority": "normal",
-    })
+    response = tier1_client.post(
+        reverse("desk:ticket-phone"),
+        {
+            "customer_email": "Caller@Example.com",
+            "customer_name": "来电客户",
+            "subject": "电话：无法登录",
+            "body": "客户来电说换手机号后无法登录。",
+            "priority": "normal",
+        },
+    )
     ticket = Ticket.objects.get()
     assert response["Location"] == reverse("desk:ticket-detail", kwargs={"pk": ticket.pk})
     assert ticket.channel == Channel.PHONE
@@ -272,8 +298,10 @@ def test_phone_ticket_form_errors_rerender(tier1_client):
 
 
 def test_phone_ticket_cannot_target_a_staff_account(tier1_client, manager):
-    response = tier1_client.post(reverse("desk:ticket-phone"), {
-        "customer_email": manager.email, "subject": "x", "body": "y", "priority": "normal"})
+    response = tier1_client.post(
+        reverse("desk:ticket-phone"),
+        {"customer_email": manager.email, "subject": "x", "body": "y", "priority": "normal"},
+    )
     assert response.status_code == 400
     assert not Ticket.objects.exists()
 
