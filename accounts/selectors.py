@@ -75,14 +75,15 @@ def customer_context_get(*, actor: User, customer_id: int) -> CustomerContext:
         .annotate(minutes=Sum("minutes"), sessions=Sum("sessions"))
         .order_by("week")
     )
-    totals = customer.orders.aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
+    paid = [o.amount for o in orders]
     return CustomerContext(
         customer=customer,
         orders=orders,
         enrollments=enrollments,
         weekly_learning=[WeeklyLearning(row["week"], row["minutes"], row["sessions"]) for row in weekly],
-        total_paid=totals["paid"],
-        total_refunded=totals["refunded"],
+        # Summed from the orders already read; None (no data) when there are none.
+        total_paid=sum(paid) if paid else None,
+        total_refunded=sum(o.refunded_amount for o in orders) if orders else None,
     )
 
 

@@ -32,6 +32,7 @@ ENV = {
     "SESSION_COOKIE_SECURE": "0",
     "CSRF_COOKIE_SECURE": "0",
     "LOG_LEVEL": "WARNING",
+    "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
 }
 
 
@@ -102,6 +103,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
     data = prepare()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
+        check=True,
+    )
     port = free_port()
     server = subprocess.Popen(
         [

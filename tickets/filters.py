@@ -31,6 +31,8 @@ SORT_FIELDS = {
     "due": "first_response_due_at",
     "resolution_due": "resolution_due_at",
 }
+# A search matches the tickets of at most this many customers by name or email.
+CUSTOMER_MATCHES = 200
 # Ticket ids are 64-bit; a longer number in a search matches nothing rather than failing.
 MAX_PK = 2**63 - 1
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
@@ -89,9 +91,17 @@ class TicketQueueFilter(django_filters.FilterSet):
             pk = int(value)
         if pk is not None:
             return queryset.filter(pk=pk) if pk <= MAX_PK else queryset.none()
+        # Customers are found first, in the (much smaller) people table, so that the ticket
+        # query uses its customer index instead of joining every row.
         if "@" in value:
-            return queryset.filter(customer__email__istartswith=value.lower())
-        return queryset.filter(Q(subject__icontains=value) | Q(customer__name__icontains=value))
+            customers = User.objects.filter(email__startswith=value.lower())  # emails are stored lower-case
+            return queryset.filter(customer_id__in=list(customers.values_list("pk", flat=True)[:CUSTOMER_MATCHES]))
+        named = list(
+            User.objects.filter(name__icontains=value, groups__name=Role.CUSTOMER).values_list("pk", flat=True)[
+                :CUSTOMER_MATCHES
+            ]
+        )
+        return queryset.filter(Q(subject__icontains=value) | Q(customer_id__in=named))
 
     def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         if value == "breaching_1h":

@@ -138,6 +138,10 @@ class Ticket(models.Model):
             models.Index(fields=["first_response_due_at"], name="ticket_fr_due_idx"),
             models.Index(fields=["resolution_due_at"], name="ticket_res_due_idx"),
             models.Index(fields=["-created_at"], name="ticket_created_idx"),
+            # The desk's default view: open tickets, newest first.
+            models.Index(
+                fields=["-created_at"], condition=Q(status__in=ACTIVE_STATUSES), name="ticket_active_created_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(tier__in=[1, 2]), name="ticket_tier_1_or_2"),
@@ -385,7 +389,10 @@ class CSATResponse(models.Model):
         verbose_name_plural = _("satisfaction ratings")
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="csat_rating_1_to_5")]
-        indexes = [models.Index(fields=["created_at"], name="csat_created_idx")]
+        indexes = [
+            models.Index(fields=["created_at"], name="csat_created_idx"),
+            models.Index(fields=["customer", "-created_at"], name="csat_customer_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.rating}"

@@ -113,7 +113,12 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
             merge_candidates=[],
             canned_responses=[],
         )
-    others = Ticket.objects.filter(customer_id=ticket.customer_id).exclude(pk=ticket.pk)
+    others = list(
+        Ticket.objects.filter(customer_id=ticket.customer_id)
+        .exclude(pk=ticket.pk)
+        .select_related("category")
+        .order_by("-created_at")[:PAST_TICKETS]
+    )
     return TicketDetail(
         ticket=ticket,
         messages=_messages(ticket, include_notes=True),
@@ -123,13 +128,13 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
         refund=refund,
         csat=csat,
         context=customer_context_get(actor=actor, customer_id=ticket.customer_id),
-        past_tickets=list(others.select_related("category").order_by("-created_at")[:PAST_TICKETS]),
+        past_tickets=others,
         past_csat=list(
             CSATResponse.objects.filter(customer_id=ticket.customer_id)
             .select_related("ticket")
             .order_by("-created_at")[:PAST_TICKETS]
         ),
-        merge_candidates=list(others.active().order_by("-created_at")[:PAST_TICKETS]),
+        merge_candidates=[t for t in others if t.is_active and t.merged_into_id is None],
         canned_responses=list(CannedResponse.objects.filter(is_active=True).order_by("key", "language")),
     )
 

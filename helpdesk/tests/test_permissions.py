@@ -71,6 +71,12 @@ MATRIX = [
     ("help:refund-new", None, SIGNED_IN),
     ("help:nps", None, SIGNED_IN),
     ("help:notifications", None, SIGNED_IN),
+    ("api:ticket-list", None, API),
+    (
+        "api:ticket-detail",
+        "ticket_a",
+        {"anon": 403, "customer_a": 200, "customer_b": 404, "tier1": 200, "tier2": 200, "manager": 200, "admin": 200},
+    ),
     ("api:me", None, API),
     ("api:schema", None, API),
     ("api:docs", None, API),

@@ -333,3 +333,14 @@ def test_seeded_canned_responses_fill_every_placeholder(tier1_agent, customer_a)
     assert {c.language for c in canned} == {"zh-hans", "en"}
     for response in canned:
         assert "{" not in canned_render(canned=response, ticket=ticket, agent=tier1_agent), response.key
+
+
+def test_search_results_page_without_counting(tier1_client, customer_a):
+    for _ in range(27):
+        open_ticket(customer_a, subject="课程发票申请")
+    first = _queue(tier1_client, q="发票", size=25)
+    assert len(first.context["tickets"]) == 25
+    assert first.context["page"].has_next()
+    second = _queue(tier1_client, q="发票", size=25, page=2)
+    assert len(second.context["tickets"]) == 2
+    assert not second.context["page"].has_next()

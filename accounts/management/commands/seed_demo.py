@@ -3,6 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from accounts.demo import DEMO_PASSWORD, STAFF, demo_people_seed
 from tickets.demo import demo_tickets_seed
@@ -54,6 +55,11 @@ class Command(BaseCommand):
             )
         except ValueError as exc:  # e.g. the demo agents were removed
             raise CommandError(str(exc)) from exc
+        if connection.vendor == "postgresql" and (report.customers_created or tickets.tickets_created):
+            # Bulk loads leave the planner's statistics stale until autovacuum comes by; fresh
+            # ones keep the desk's queries on their indexes right away.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
