@@ -65,6 +65,12 @@ def customer_context_get(*, actor: User, customer_id: int) -> CustomerContext:
         customer = User.objects.select_related("customer_profile").get(pk=customer_id, groups__name=Role.CUSTOMER)
     except User.DoesNotExist as exc:
         raise Http404 from exc
+    return customer_context_for(actor=actor, customer=customer)
+
+
+def customer_context_for(*, actor: User, customer: User) -> CustomerContext:
+    """The context of a customer already read (with ``customer_profile``), for agents."""
+    _require_desk(actor)
     orders = list(customer.orders.select_related("course").order_by("-created_at"))
     enrollments = list(customer.enrollments.select_related("course").order_by("-last_active_at", "-enrolled_at"))
     since = timezone.localdate() - timedelta(weeks=ACTIVITY_WEEKS)

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import Order, User
-from accounts.selectors import CustomerContext, customer_context_get
+from accounts.selectors import CustomerContext, customer_context_for
 
 from .filters import TicketQueueFilter
 from .models import (
@@ -94,10 +94,20 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
     """Everything the ticket page shows. Customers never see internal notes, the event
     trail or agent-only context; nor does an agent looking at a ticket they asked themselves
     (``public_only``, the help center's view)."""
-    ticket = ticket_get_visible(actor=actor, pk=pk)
+    try:
+        # The refund and the rating ride along (reverse one-to-ones): one query, not three.
+        ticket = (
+            ticket_list_visible(actor=actor)
+            .select_related(
+                "customer__customer_profile", "category", "assignee", "merged_into", "refund_request__order", "csat"
+            )
+            .get(pk=pk)
+        )
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
     desk = is_desk_user(actor) and not public_only
-    refund = RefundRequest.objects.select_related("order", "decided_by").filter(ticket=ticket).first()
-    csat = CSATResponse.objects.filter(ticket=ticket).first()
+    refund = getattr(ticket, "refund_request", None)
+    csat = getattr(ticket, "csat", None)
     if not desk:
         return TicketDetail(
             ticket=ticket,
@@ -127,7 +137,7 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
         can_decide_refunds=can_decide_refunds(actor),
         refund=refund,
         csat=csat,
-        context=customer_context_get(actor=actor, customer_id=ticket.customer_id),
+        context=customer_context_for(actor=actor, customer=ticket.customer),
         past_tickets=others,
         past_csat=list(
             CSATResponse.objects.filter(customer_id=ticket.customer_id)

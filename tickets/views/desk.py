@@ -226,8 +226,9 @@ class TicketDetailView(DeskView, TemplateView):
             }
         )
         status_form = kwargs.get("status_form") or StatusForm(initial={**version, "status": ticket.status})
-        categories = [(str(c.pk), c.name) for c in fields_form.fields["category"].queryset]
-        agents = [(str(u.pk), str(u)) for u in fields_form.fields["assignee"].queryset]
+        # The choices are read only for agents who may change the ticket.
+        categories = [(str(c.pk), c.name) for c in fields_form.fields["category"].queryset] if detail.can_act else []
+        agents = [(str(u.pk), str(u)) for u in fields_form.fields["assignee"].queryset] if detail.can_act else []
         context.update(
             field_selects=[
                 (
