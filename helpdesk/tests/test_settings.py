@@ -76,3 +76,15 @@ def test_email_url_configures_the_default_mailer():
     mailers = _setting("MAILERS", EMAIL_URL="smtp+tls://mailer:secret@smtp.example.com:587")
     assert "smtp.example.com" in mailers
     assert "'use_tls': True" in mailers
+
+
+def test_manage_py_in_a_bare_checkout_runs_in_development_mode():
+    result = _run(["manage.py", "check"], DEBUG=None, SECRET_KEY=None, ALLOWED_HOSTS=None)
+    assert result.returncode == 0, result.stderr
+
+
+def test_wsgi_without_secret_key_still_refuses():
+    code = "import helpdesk.wsgi"
+    result = _run(["-c", code], DEBUG=None, SECRET_KEY=None, DJANGO_SETTINGS_MODULE=None)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
