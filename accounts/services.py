@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import AgentProfile, AgentTier, CustomerProfile, Role, User
@@ -39,6 +39,27 @@ def user_roles_set(*, user: User, roles: Iterable[str]) -> User:
 def customer_create(*, email: str, name: str = "", language: str = "zh-hans", password: str | None = None) -> User:
     user = User.objects.create_user(email=email, name=name, language=language, password=password)
     return user_roles_set(user=user, roles=[Role.CUSTOMER])
+
+
+class NotACustomerError(Exception):
+    """The email address belongs to an account without the customer role (staff)."""
+
+
+def customer_get_or_create(*, email: str, name: str = "", language: str = "zh-hans") -> User:
+    """The customer with this email address (any case), or a new one. An existing account
+    is returned unchanged; one without the customer role raises ``NotACustomerError``, so
+    no channel ever files a request on a staff account's behalf."""
+    email = email.strip()
+    customer = User.objects.filter(email__iexact=email).first()
+    if customer is None:
+        try:
+            with transaction.atomic():
+                return customer_create(email=email, name=name.strip(), language=language)
+        except IntegrityError:  # created by a concurrent request in the meantime
+            customer = User.objects.get(email__iexact=email)
+    if not customer.has_role(Role.CUSTOMER):
+        raise NotACustomerError(email)
+    return customer
 
 
 @transaction.atomic

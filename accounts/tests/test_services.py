@@ -93,3 +93,21 @@ def test_availability_change_is_timestamped_only_when_it_changes():
     profile.refresh_from_db()
     assert profile.is_available is False
     assert profile.availability_changed_at > before
+
+
+def test_customer_get_or_create_matches_any_case_and_creates_once(customer_a):
+    from accounts.services import customer_get_or_create
+
+    assert customer_get_or_create(email="  CUSTOMER-A@example.com ", name="Someone else") == customer_a
+    customer_a.refresh_from_db()
+    assert customer_a.name == "Customer A"  # an existing account is not changed
+    new = customer_get_or_create(email="New.Person@Example.com", name=" 新客户 ", language="en")
+    assert (new.email, new.name, new.language, new.roles) == ("new.person@example.com", "新客户", "en", {"customer"})
+    assert customer_get_or_create(email="new.person@example.com") == new
+
+
+def test_customer_get_or_create_refuses_staff_accounts(manager):
+    from accounts.services import NotACustomerError, customer_get_or_create
+
+    with pytest.raises(NotACustomerError):
+        customer_get_or_create(email=manager.email)

@@ -8,7 +8,7 @@ errors become 4xx in ``helpdesk.api_errors``.
 from typing import Any
 
 import django_filters
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,8 +19,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Order, Role, User
-from accounts.services import customer_create
+from accounts.models import Order, User
+from accounts.services import NotACustomerError, customer_get_or_create
 
 from ..choices import Channel, Priority
 from ..filters import TicketQueueFilter
@@ -272,19 +272,10 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 def _customer_for(email: str, name: str) -> User:
-    """The customer with this email, created when unknown. Staff accounts are refused.
-
-    Mirrors the desk's phone form; a shared accounts service would serve both.
-    """
-    customer = User.objects.filter(email__iexact=email).first()
-    if customer is None:
-        try:
-            with transaction.atomic():
-                return customer_create(email=email, name=name)
-        except IntegrityError:  # created by a concurrent request in the meantime
-            customer = User.objects.get(email__iexact=email)
-    if not customer.has_role(Role.CUSTOMER):
+    """The customer with this email, created when unknown. Staff accounts are refused."""
+    try:
+        return customer_get_or_create(email=email, name=name)
+    except NotACustomerError as exc:
         raise serializers.ValidationError(
             {"customer_email": [_("This email belongs to a staff account, not a customer.")]}
-        )
-    return customer
+        ) from exc

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.roles import ACCESS_DESK
-from accounts.services import customer_create
+from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
 
 from ..canned import canned_render
@@ -459,11 +459,10 @@ class PhoneTicketView(DeskView, TemplateView):
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    customer = User.objects.filter(email__iexact=data["customer_email"]).first()
-                    if customer is None:
-                        customer = customer_create(email=data["customer_email"], name=data["customer_name"])
-                    elif not customer.has_role(Role.CUSTOMER):
-                        raise TicketError(_("This email belongs to a staff account, not a customer."))
+                    try:
+                        customer = customer_get_or_create(email=data["customer_email"], name=data["customer_name"])
+                    except NotACustomerError as exc:
+                        raise TicketError(_("This email belongs to a staff account, not a customer.")) from exc
                     ticket = ticket_open(
                         customer=customer,
                         subject=data["subject"],

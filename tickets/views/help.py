@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from accounts.models import Role, User
-from accounts.services import customer_create
+from accounts.models import User
+from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
 
 from ..forms.help import CSATForm, NPSForm, RefundRequestForm, TicketConfirmForm, TicketNewForm, TicketReplyForm
@@ -68,15 +68,13 @@ def _visitor_customer(*, email: str, name: str) -> User:
     """The person an anonymous visitor says they are: the customer with this email address
     (any case) or a new customer. Nothing about an existing account is changed or shown.
     A staff account's address must sign in: tickets are never filed on its behalf."""
-    existing = User.objects.filter(email__iexact=email.strip()).first()
-    if existing is not None:
-        if not existing.has_role(Role.CUSTOMER):
-            raise TicketError(_("Please sign in to submit a ticket with this email address."))
-        return existing
     language = get_language() or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    return customer_create(email=email.strip(), name=name.strip(), language=language)
+    try:
+        return customer_get_or_create(email=email, name=name, language=language)
+    except NotACustomerError as exc:
+        raise TicketError(_("Please sign in to submit a ticket with this email address.")) from exc
 
 
 # ---------------------------------------------------------------------------
