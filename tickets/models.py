@@ -106,6 +106,10 @@ class Ticket(models.Model):
         _("minutes paused"), default=0, help_text=_("SLA time spent waiting on the customer, added to the targets.")
     )
     escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True)
+    # Smart answers: when the automatic reply with articles went out, and when the customer's
+    # "this solved it" resolved the ticket without an agent (a deflection).
+    auto_answered_at = models.DateTimeField(_("auto-answered at"), null=True, blank=True)
+    deflected_at = models.DateTimeField(_("deflected at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
