@@ -12,6 +12,15 @@ from accounts.tests.factories import CustomerFactory, OrderFactory, UserFactory,
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: rolled-back rows may reuse primary keys (SQLite),
+    and a cached permission set must never outlive the user it was read for."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english() -> None:
     """Tests read English unless they switch; a worker's locale never leaks in."""
     with translation.override("en"):

@@ -52,6 +52,16 @@ class UserManager(BaseUserManager["User"]):
         fields["is_superuser"] = True
         return self._create(email, password, **fields)
 
+    def agents(self) -> "models.QuerySet[User]":
+        """Users holding the agent role. Agents are a handful among a platform's customers:
+        the query starts from the agent profiles and checks the role with EXISTS, because a
+        join on the role group makes PostgreSQL scan every user (it cannot know at planning
+        time that the agent group is the small one)."""
+        from django.contrib.auth.models import Group
+
+        in_agent_group = Group.objects.filter(name=Role.AGENT, user=models.OuterRef("pk"))
+        return self.filter(agent_profile__isnull=False).filter(models.Exists(in_agent_group))
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)

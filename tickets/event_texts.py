@@ -1,7 +1,7 @@
 """The event trail in words. Events store ``type`` and ``data``; the sentence is made when
 the trail is shown, in the reader's language."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -42,18 +42,30 @@ def _label(choices: Any, value: object) -> str:
         return str(value)
 
 
-def event_texts(events: Iterable[TicketEvent]) -> list[tuple[TicketEvent, str]]:
+def event_texts(
+    events: Iterable[TicketEvent],
+    *,
+    known_names: Mapping[int, str] | None = None,
+    known_categories: Mapping[int, str] | None = None,
+) -> list[tuple[TicketEvent, str]]:
     """Each event with its sentence. Names of assignees and categories are read in one
-    query each, whatever the number of events."""
+    query each, whatever the number of events, and not at all when the caller already
+    holds them (``known_names``/``known_categories``: the ticket page's choice lists)."""
     from .services.escalation import EscalationRule
 
     events = list(events)
+    names = dict(known_names or {})
     user_ids = {e.data.get(k) for e in events if e.type == "tickets.ticket.assigned" for k in ("from", "to")}
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[i for i in user_ids if i])}
+    missing = [i for i in user_ids if i and i not in names]
+    if missing:
+        names.update((u.pk, str(u)) for u in User.objects.filter(pk__in=missing))
+    categories = dict(known_categories or {})
     category_ids = {
         e.data.get(k) for e in events if e.type == "tickets.ticket.category_changed" for k in ("from", "to")
     }
-    categories = {c.pk: c.name for c in Category.objects.filter(pk__in=[i for i in category_ids if i])}
+    missing = [i for i in category_ids if i and i not in categories]
+    if missing:
+        categories.update((c.pk, c.name) for c in Category.objects.filter(pk__in=missing))
     nobody = str(_("nobody"))
     rows = []
     for event in events:

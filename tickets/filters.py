@@ -39,7 +39,7 @@ PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Prior
 
 
 def _agents() -> QuerySet[User]:
-    return User.objects.filter(groups__name=Role.AGENT).order_by("name", "email")
+    return User.objects.agents().order_by("name", "email")
 
 
 class TicketQueueFilter(django_filters.FilterSet):

@@ -111,6 +111,8 @@ else:
 # Authentication and people
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend with the permission sets cached across requests (see accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedPermissionsBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "help:home"

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 
 from ..choices import Priority, Status
 from ..models import Category, Ticket
@@ -14,7 +14,7 @@ STATUS_CHOICES = [(value, label) for value, label in Status.choices if value != 
 
 
 def _agents():
-    return User.objects.filter(groups__name=Role.AGENT, is_active=True).order_by("name", "email")
+    return User.objects.agents().filter(is_active=True).order_by("name", "email")
 
 
 class VersionedForm(forms.Form):

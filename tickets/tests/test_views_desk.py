@@ -344,3 +344,28 @@ def test_search_results_page_without_counting(tier1_client, customer_a):
     second = _queue(tier1_client, q="发票", size=25, page=2)
     assert len(second.context["tickets"]) == 2
     assert not second.context["page"].has_next()
+
+
+def test_ticket_page_queries_do_not_grow_with_the_thread(
+    tier2_client, tier2_agent, tier1_agent, customer_a, django_assert_num_queries
+):
+    """Messages, attachments, events and the names in the event trail are read in a fixed
+    number of queries, however long the ticket's history."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.services import ticket_fields_update, ticket_reply
+
+    short = open_ticket(customer_a)
+    long = open_ticket(customer_a)
+    for n in range(6):
+        ticket_reply(ticket=long, author=tier2_agent, body=f"回复 {n}")
+        long.refresh_from_db()
+        assignee = tier1_agent if n % 2 else tier2_agent
+        ticket_fields_update(ticket=long, actor=tier2_agent, assignee=assignee)
+        long.refresh_from_db()
+    _detail(tier2_client, short)  # warm the session and the cached permissions
+    with CaptureQueriesContext(connection) as captured:
+        assert _detail(tier2_client, short).status_code == 200
+    with django_assert_num_queries(len(captured)):
+        assert _detail(tier2_client, long).status_code == 200

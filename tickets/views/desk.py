@@ -244,7 +244,11 @@ class TicketDetailView(DeskView, TemplateView):
         context.update(
             detail=detail,
             ticket=ticket,
-            event_rows=event_texts(detail.events),
+            event_rows=event_texts(
+                detail.events,
+                known_names={int(pk): name for pk, name in agents},
+                known_categories={int(pk): name for pk, name in categories},
+            ),
             reply_form=reply_form,
             fields_form=fields_form,
             status_form=status_form,
