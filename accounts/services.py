@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -86,3 +87,13 @@ def agent_availability_set(*, agent: AgentProfile, available: bool) -> AgentProf
         agent.availability_changed_at = timezone.now()
         agent.save(update_fields=["is_available", "availability_changed_at", "updated_at"])
     return agent
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Save the language a person reads the site and their email in (zh-hans or en)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

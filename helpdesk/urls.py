@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.urls import desk_patterns as accounts_desk_patterns
+from accounts.views.language import language_set
 from kb.urls import help_patterns as kb_help_patterns
 from tickets.api.urls import api_patterns as tickets_api_patterns
 from tickets.urls_desk import desk_patterns as tickets_desk_patterns
@@ -35,7 +36,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/landing/", LandingView.as_view(), name="landing"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
 ]
 
 if settings.DEBUG:
