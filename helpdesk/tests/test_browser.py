@@ -52,7 +52,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def people(db) -> dict[str, str]:
-    customer = CustomerFactory(email="zhang.wei@example.cn", name="张伟", language="zh-hans")
+    customer = CustomerFactory(email="zhang.wei@example.cn", name="张伟", language="en")
     for code, title, progress in [("py", "Python 数据分析实战", 64), ("econ", "经济学 30 讲", 100)]:
         order = OrderFactory(customer=customer, course=CourseFactory(code=code, title=title))
         EnrollmentFactory(order=order, progress=progress)
