@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV = $(shell scripts/find-python)
 
-.PHONY: run test lint messages browsers clean
+.PHONY: run test lint messages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON_FOR_VENV) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: $(VENV)/.installed-run messages
 ## Run the whole test suite (SQLite unless DATABASE_URL is set; Redis when REDIS_URL is).
 test: $(VENV)/.installed-dev messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Refresh docs/screenshots/ from the browser tests (a plain test run writes to var/).
+screenshots: $(VENV)/.installed-dev messages
+	HELPDESK_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
