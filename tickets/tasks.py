@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from .email.imap import mailbox_poll
+from .models import Mailbox
 from .services import nps_offer_due, sla_breaches_mark, tickets_close_resolved
 
 
@@ -16,3 +18,23 @@ def tickets_close_resolved_task() -> int:
 @shared_task(ignore_result=True)
 def nps_offer_due_task() -> int:
     return nps_offer_due()
+
+
+@shared_task(ignore_result=True)
+def mailboxes_poll_task() -> int:
+    """Queue one poll per active mailbox."""
+    ids = list(Mailbox.objects.filter(is_active=True).values_list("pk", flat=True))
+    for pk in ids:
+        mailbox_poll_task.delay(pk)
+    return len(ids)
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OSError, TimeoutError),
+    retry_backoff=30,
+    max_retries=3,
+)
+def mailbox_poll_task(mailbox_id: int) -> dict[str, int]:
+    mailbox = Mailbox.objects.filter(pk=mailbox_id, is_active=True).first()
+    return mailbox_poll(mailbox=mailbox) if mailbox is not None else {}
