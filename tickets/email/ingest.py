@@ -133,7 +133,7 @@ def _file(record: MailMessage, parsed: ParsedMail) -> IngestResult:
     record.text = parsed.text
     record.html = parsed.html
     record.processed_at = timezone.now()
-    reason = parsed.noise or _rate_limited(parsed.sender)
+    reason = parsed.noise or _own_address(parsed.sender) or _rate_limited(parsed.sender)
     person = User.objects.filter(email__iexact=parsed.sender).first() if not reason else None
     if not reason and person is not None and is_desk_user(person):
         return _file_from_agent(record, parsed, person)
@@ -189,6 +189,14 @@ def _save(
     record.status, record.reason, record.ticket, record.ticket_message = status, reason, ticket, message
     record.save()
     return IngestResult(Outcome(status), record)
+
+
+def _own_address(sender: str) -> str:
+    """Mail from one of our own addresses is a loop (a forward rule, a misconfigured MTA)."""
+    ours = {settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].strip(">").lower()}
+    if sender in ours or Mailbox.objects.filter(address__iexact=sender).exists():
+        return "sent from one of our own addresses"
+    return ""
 
 
 def _rate_limited(sender: str) -> str:

@@ -10,11 +10,12 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from accounts.models import User
 from tickets.email.ingest import Outcome, mail_ingest, mail_retry
-from tickets.models import Attachment, Channel, MailMessage, MailStatus, Ticket, TicketMessage
+from tickets.models import Attachment, Channel, Mailbox, MailMessage, MailStatus, Ticket, TicketMessage
 
 CORPUS = Path(__file__).parent / "email_corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -191,3 +192,14 @@ def test_a_reply_to_a_merged_ticket_joins_the_ticket_it_was_merged_into():
     )
     assert reply.outcome == Outcome.APPENDED
     assert reply.ticket.pk == second.pk
+
+
+@pytest.mark.django_db
+def test_mail_from_our_own_addresses_is_a_loop_and_ignored():
+    Mailbox.objects.create(
+        name="S", address="help@support.example.com", imap_host="x", imap_user="x", imap_password="x"
+    )
+    for n, sender in enumerate(["help@support.example.com", settings.DEFAULT_FROM_EMAIL]):
+        result = mail_ingest(raw=f"From: {sender}\nSubject: loop\nMessage-ID: <loop{n}@x>\n\nbody\n".encode())
+        assert result.outcome == Outcome.IGNORED
+        assert "our own" in result.mail.reason

@@ -25,7 +25,7 @@ from tickets.models import (
     Notification,
     Ticket,
 )
-from tickets.services import nps_offer_due, sla_breaches_mark, ticket_reply, ticket_status_set
+from tickets.services import nps_offer_due, sla_breaches_mark, ticket_escalate, ticket_reply, ticket_status_set
 from tickets.tasks import notification_email_send_task
 from tickets.tests.factories import open_ticket
 
@@ -239,3 +239,16 @@ def test_no_mail_when_email_notifications_are_off(smtp, django_capture_on_commit
 def test_mail_texts_exist_in_chinese():
     with translation.override("zh-hans"):
         assert translation.gettext("Open it in your browser:") != "Open it in your browser:"
+
+
+@pytest.mark.django_db
+def test_an_escalation_no_tier2_agent_can_take_is_mailed_to_managers(
+    smtp, django_capture_on_commit_callbacks, customer_a, tier1_agent, manager
+):
+    ticket = open_ticket(customer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_escalate(ticket=ticket, actor=tier1_agent, reason="Needs a refund decision")
+    (notice,) = smtp.to(manager.email)
+    assert notice["Subject"] == f"[#{ticket.reference}] {ticket.subject}"
+    assert f"{SITE}/desk/tickets/{ticket.pk}/" in _links(_parts(notice)[0])
+    assert not smtp.to(customer_a.email)  # customers hear nothing of internal escalations
