@@ -1,6 +1,10 @@
 """The forgiving decoder, HTML to text, quote trimming and noise detection."""
 
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tickets.email.parsing import MailParseError, decode_bytes, html_to_text, message_id_of, parse
 from tickets.email.quotes import reply_trim
@@ -76,3 +80,25 @@ def test_what_is_not_mail_raises_a_parse_error(raw):
 def test_noise_is_recognised(headers, noise):
     parsed = parse(f"From: a@example.com\nSubject: s\n{headers}\nbody\n".encode())
     assert parsed.noise.startswith(noise) if noise else parsed.noise == ""
+
+
+CORPUS_FILES = sorted((Path(__file__).parent / "email_corpus").glob("*.eml"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    index=st.integers(min_value=0, max_value=len(CORPUS_FILES) - 1),
+    cut=st.integers(min_value=0, max_value=4000),
+    noise=st.binary(max_size=64),
+    position=st.integers(min_value=0, max_value=4000),
+)
+def test_damaged_corpus_messages_parse_or_raise_a_parse_error_only(index, cut, noise, position):
+    raw = CORPUS_FILES[index].read_bytes()
+    damaged = raw[: max(cut, 1)] if cut < len(raw) else raw
+    damaged = damaged[:position] + noise + damaged[position:]
+    try:
+        parsed = parse(damaged)
+    except MailParseError:
+        return
+    assert isinstance(parsed.text, str)
+    assert isinstance(parsed.subject, str)
