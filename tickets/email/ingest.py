@@ -133,6 +133,8 @@ def _file(record: MailMessage, parsed: ParsedMail) -> IngestResult:
     record.text = parsed.text
     record.html = parsed.html
     record.processed_at = timezone.now()
+    if record.mailbox is None and parsed.to:  # piped from an MTA: the address it was sent to
+        record.mailbox = Mailbox.objects.filter(address__in=parsed.to, is_active=True).first()
     reason = parsed.noise or _own_address(parsed.sender) or _rate_limited(parsed.sender)
     person = User.objects.filter(email__iexact=parsed.sender).first() if not reason else None
     if not reason and person is not None and is_desk_user(person):

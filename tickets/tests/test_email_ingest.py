@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from tickets.email.ingest import Outcome, mail_ingest, mail_retry
-from tickets.models import Attachment, Channel, Mailbox, MailMessage, MailStatus, Ticket, TicketMessage
+from tickets.models import Attachment, Category, Channel, Mailbox, MailMessage, MailStatus, Ticket, TicketMessage
 
 CORPUS = Path(__file__).parent / "email_corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -203,3 +203,23 @@ def test_mail_from_our_own_addresses_is_a_loop_and_ignored():
         result = mail_ingest(raw=f"From: {sender}\nSubject: loop\nMessage-ID: <loop{n}@x>\n\nbody\n".encode())
         assert result.outcome == Outcome.IGNORED
         assert "our own" in result.mail.reason
+
+
+@pytest.mark.django_db
+def test_without_a_mailbox_given_the_to_address_picks_the_mailbox_and_its_defaults():
+    billing = Mailbox.objects.create(
+        name="Billing",
+        address="billing@help.example.com",
+        imap_host="x",
+        imap_user="x",
+        imap_password="x",
+        default_priority="high",
+        default_category=Category.objects.get(slug="payment"),
+    )
+    raw = (
+        b"From: p@example.com\nTo: Billing <billing@help.example.com>\n"
+        b"Subject: Charged twice\nMessage-ID: <b1@x>\n\nHelp\n"
+    )
+    result = mail_ingest(raw=raw)
+    assert result.mail.mailbox == billing
+    assert (result.ticket.priority, result.ticket.category.slug) == ("high", "payment")
