@@ -55,6 +55,11 @@ _MANAGER = [
     "tickets.change_cannedresponse",
     "tickets.delete_cannedresponse",
     "helpdesk.view_workerheartbeat",
+    "tickets.view_mailbox",
+    "tickets.add_mailbox",
+    "tickets.change_mailbox",
+    "tickets.view_mailmessage",
+    "tickets.change_mailmessage",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -1,17 +1,26 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .email.ingest import Outcome, mail_retry
 from .models import (
     BusinessHours,
     CannedResponse,
     Category,
     CSATResponse,
+    Mailbox,
+    MailMessage,
+    MailStatus,
     NPSResponse,
     RefundRequest,
     SLAPolicy,
     Ticket,
     TicketEvent,
 )
+from .tasks import mailbox_poll_task
 
 
 @admin.register(Category)
@@ -89,3 +98,106 @@ class NPSResponseAdmin(ReadOnlyAdmin):
     list_display = ["customer", "offered_at", "score", "answered_at"]
     list_select_related = ["customer"]
     show_full_result_count = False
+
+
+class MailboxForm(forms.ModelForm):
+    """The IMAP password is write-only: never shown again; left blank, it is kept."""
+
+    imap_password = forms.CharField(
+        label=_("IMAP password"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("Leave blank to keep the current password."),
+    )
+
+    class Meta:
+        model = Mailbox
+        fields = [
+            "name",
+            "address",
+            "imap_host",
+            "imap_port",
+            "imap_security",
+            "imap_user",
+            "imap_password",
+            "folder",
+            "default_category",
+            "default_priority",
+            "delete_after_import",
+            "is_active",
+        ]
+
+    def clean_imap_password(self) -> str:
+        password = self.cleaned_data["imap_password"]
+        if password:
+            return password
+        if self.instance.pk:
+            return Mailbox.objects.get(pk=self.instance.pk).imap_password
+        raise forms.ValidationError(_("A new mailbox needs its IMAP password."))
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    form = MailboxForm
+    list_display = ["name", "address", "imap_host", "folder", "is_active", "last_polled_at", "has_error"]
+    list_filter = ["is_active"]
+    readonly_fields = ["last_polled_at", "last_error", "created_at"]
+    actions = ["poll_now"]
+
+    @admin.display(boolean=True, description=_("error"))
+    def has_error(self, obj: Mailbox) -> bool:
+        return bool(obj.last_error)
+
+    @admin.action(description=_("Poll the selected mailboxes now"), permissions=["change"])
+    def poll_now(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            mailbox_poll_task.delay(pk)
+        self.message_user(request, _("Polling queued."), messages.SUCCESS)
+
+
+@admin.register(MailMessage)
+class MailMessageAdmin(ReadOnlyAdmin):
+    """Every mail received or sent. Quarantined messages show their error and can be
+    retried after a fix; their raw bytes are kept."""
+
+    list_display = ["created_at", "direction", "status", "sender", "subject", "ticket", "attempts"]
+    list_filter = ["status", "direction", "mailbox"]
+    search_fields = ["message_id", "sender", "subject"]
+    list_select_related = ["ticket"]
+    show_full_result_count = False
+    exclude = ["raw", "html"]
+    readonly_fields = ["raw_size", "raw_head"]
+    actions = ["retry"]
+
+    @admin.display(description=_("raw size (bytes)"))
+    def raw_size(self, obj: MailMessage) -> int:
+        return len(obj.raw or b"")
+
+    @admin.display(description=_("raw message (start)"))
+    def raw_head(self, obj: MailMessage) -> str:
+        return bytes(obj.raw or b"")[:4000].decode("utf-8", "replace")
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("tickets.change_mailmessage")
+
+    @admin.action(description=_("Retry the selected quarantined messages"), permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[MailMessage]) -> None:
+        filed = failed = 0
+        for mail in queryset.filter(status=MailStatus.QUARANTINED):
+            outcome = mail_retry(mail=mail).outcome
+            if outcome == Outcome.QUARANTINED:
+                failed += 1
+            else:
+                filed += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d message filed.", "%(count)d messages filed.", filed) % {"count": filed},
+            messages.SUCCESS,
+        )
+        if failed:
+            self.message_user(
+                request,
+                ngettext("%(count)d message is still quarantined.", "%(count)d messages are still quarantined.", failed)
+                % {"count": failed},
+                messages.WARNING,
+            )

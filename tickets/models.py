@@ -456,3 +456,131 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.type}"
+
+
+# ---------------------------------------------------------------------------
+# The email channel (tickets.email): mailboxes polled over IMAP, and every mail message
+# that came in or went out, which makes ingestion idempotent and threads replies.
+# ---------------------------------------------------------------------------
+
+
+class ImapSecurity(models.TextChoices):
+    SSL = "ssl", _("SSL/TLS")
+    STARTTLS = "starttls", _("STARTTLS")
+    NONE = "none", _("None (loopback and tests only)")
+
+
+class Mailbox(models.Model):
+    """A support address whose IMAP folder is polled; its mail becomes tickets. The
+    password is kept out of logs, ``repr`` and the admin's display."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    address = models.EmailField(
+        _("support address"), help_text=_("Customers write to it; replies to our notifications go back to it.")
+    )
+    imap_host = models.CharField(_("IMAP host"), max_length=255)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_security = models.CharField(
+        _("IMAP security"), max_length=10, choices=ImapSecurity.choices, default=ImapSecurity.SSL
+    )
+    imap_user = models.CharField(_("IMAP user"), max_length=255)
+    imap_password = models.CharField(_("IMAP password"), max_length=255)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    default_category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default category"),
+    )
+    default_priority = models.CharField(
+        _("default priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    delete_after_import = models.BooleanField(
+        _("delete after import"),
+        default=False,
+        help_text=_("Off: imported messages are marked as read and stay in the folder."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+    def __repr__(self) -> str:
+        return f"<Mailbox {self.pk} {self.imap_user}@{self.imap_host}:{self.imap_port}/{self.folder}>"
+
+
+class MailDirection(models.TextChoices):
+    INBOUND = "in", _("Received")
+    OUTBOUND = "out", _("Sent")
+
+
+class MailStatus(models.TextChoices):
+    CREATED = "created", _("Opened a ticket")
+    APPENDED = "appended", _("Added to a ticket")
+    IGNORED = "ignored", _("Ignored")
+    QUARANTINED = "quarantined", _("Quarantined")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class MailMessage(models.Model):
+    """One mail message, received or sent. Received: the raw bytes are kept whatever
+    happened (a quarantined message can be retried from them), with the full text before
+    the quoted history was trimmed. Sent: the Message-ID replies will quote."""
+
+    direction = models.CharField(_("direction"), max_length=3, choices=MailDirection.choices)
+    status = models.CharField(_("status"), max_length=12, choices=MailStatus.choices)
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, unique=True, help_text=_("Without angle brackets; sha256:… when missing.")
+    )
+    mailbox = models.ForeignKey(
+        Mailbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages", verbose_name=_("mailbox")
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails", verbose_name=_("ticket")
+    )
+    ticket_message = models.ForeignKey(
+        TicketMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="mails", verbose_name=_("message")
+    )
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("notification"),
+    )
+    sender = models.CharField(_("from"), max_length=254, blank=True)
+    recipients = models.TextField(_("to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    text = models.TextField(_("full text"), blank=True)
+    html = models.TextField(_("sanitized HTML"), blank=True)
+    raw = models.BinaryField(_("raw message"), blank=True, default=b"")
+    reason = models.TextField(_("reason or error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mail message")
+        verbose_name_plural = _("mail messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["sender", "created_at"], name="mail_sender_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="mail_status_created_idx"),
+            models.Index(fields=["ticket", "created_at"], name="mail_ticket_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.subject or self.message_id}"

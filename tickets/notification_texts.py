@@ -10,9 +10,16 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification
+from .models import Notification, Status
 
 TEXTS = {
+    "tickets.ticket.received": _(
+        "We have received your ticket %(reference)s “%(subject)s”. Our support team will answer as soon as possible."
+    ),
+    "tickets.ticket.status_changed": _("Your ticket %(reference)s “%(subject)s” is now: %(status_label)s."),
+    "tickets.ticket.escalated": _(
+        "Ticket %(reference)s “%(subject)s” was escalated to tier 2 and no tier-2 agent is available to take it."
+    ),
     "tickets.ticket.assigned": _("Ticket %(reference)s “%(subject)s” has been assigned to you."),
     "tickets.ticket.customer_replied": _("The customer replied to ticket %(reference)s “%(subject)s”."),
     "tickets.ticket.agent_replied": _("Our support team replied to your ticket %(reference)s “%(subject)s”."),
@@ -38,6 +45,8 @@ def notification_text(notification: Notification) -> str:
     params: dict[str, Any] = {
         key: value for key, value in (notification.data or {}).items() if isinstance(value, str | int | float)
     }
+    if isinstance(params.get("status"), str) and params["status"] in Status.values:
+        params["status_label"] = str(Status(params["status"]).label)
     ticket = notification.ticket
     if ticket is not None:
         params.update(reference=ticket.reference, subject=ticket.subject)

@@ -231,3 +231,15 @@ HELPDESK_CLOSE_RESOLVED_AFTER_DAYS = env.int("HELPDESK_CLOSE_RESOLVED_AFTER_DAYS
 HELPDESK_NPS_INTERVAL_DAYS = env.int("HELPDESK_NPS_INTERVAL_DAYS", default=91)
 # Attachments: largest accepted file, in bytes.
 HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Email channel (tickets.email). Links in mails start with this URL.
+HELPDESK_SITE_URL = env.str("HELPDESK_SITE_URL", default="http://localhost:8000").rstrip("/")
+# Notifications also go by email (customers and agents with an address).
+HELPDESK_EMAIL_NOTIFICATIONS = env.bool("HELPDESK_EMAIL_NOTIFICATIONS", default=True)
+# Inbound mail: at most this many messages per sender per hour become tickets or replies;
+# the rest are stored and ignored (a flood or a mail loop).
+HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR = env.int("HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR", default=30)
+# Inbound mail: attachments kept per message (each within HELPDESK_ATTACHMENT_MAX_BYTES).
+HELPDESK_EMAIL_MAX_ATTACHMENTS = env.int("HELPDESK_EMAIL_MAX_ATTACHMENTS", default=20)
+# One-click CSAT links in mails stay valid this many days.
+HELPDESK_CSAT_LINK_DAYS = env.int("HELPDESK_CSAT_LINK_DAYS", default=30)

@@ -75,6 +75,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.tickets_close_resolved_task",
         "schedule": crontab(minute=5),
     },
+    # Polls every active mailbox over IMAP (one task per mailbox); new mail becomes
+    # tickets and replies. Every minute.
+    "mailboxes-poll": {
+        "task": "tickets.tasks.mailboxes_poll_task",
+        "schedule": crontab(minute="*"),
+    },
     # Offers the NPS survey to customers due (at most once a quarter each). Daily at 10:00.
     "nps-offer-due": {
         "task": "tickets.tasks.nps_offer_due_task",

@@ -55,6 +55,8 @@ MATRIX = [
     ("admin:accounts_agentprofile_changelist", None, ADMIN),
     ("admin:helpdesk_workerheartbeat_changelist", None, ADMIN),
     ("admin:accounts_user_changelist", None, ADMIN),
+    ("admin:tickets_mailbox_changelist", None, ADMIN),
+    ("admin:tickets_mailmessage_changelist", None, ADMIN),
     ("desk:queue", None, DESK),
     ("desk:ticket-phone", None, DESK),
     ("desk:ticket-detail", "ticket_a", DESK),
@@ -71,6 +73,8 @@ MATRIX = [
     ("help:refund-new", None, SIGNED_IN),
     ("help:nps", None, SIGNED_IN),
     ("help:notifications", None, SIGNED_IN),
+    # The one-click rating link of a "resolved" mail: its signed token is the credential.
+    ("help:csat-email", "csat_link_a", ANY),
     ("api:ticket-list", None, API),
     (
         "api:ticket-detail",
@@ -101,6 +105,16 @@ def attachment_a(customer_a):
 
 
 @pytest.fixture
+def csat_link_a(customer_a, tier1_agent):
+    from tickets.email.outbound import csat_token
+    from tickets.services import ticket_status_set
+    from tickets.tests.factories import open_ticket
+
+    ticket = ticket_status_set(ticket=open_ticket(customer_a), actor=tier1_agent, status="resolved")
+    return {"token": csat_token(ticket=ticket, rating=5)}
+
+
+@pytest.fixture
 def clients(request):
     def get(role: str):
         name = "anon_client" if role == "anon" else ("admin_client_role" if role == "admin" else f"{role}_client")
@@ -114,7 +128,8 @@ def clients(request):
 def test_permission_matrix(clients, request, role, url_name, arg, expected):
     # given
     client = clients(role)
-    kwargs = {"pk": request.getfixturevalue(arg).pk} if arg else {}
+    value = request.getfixturevalue(arg) if arg else None
+    kwargs = value if isinstance(value, dict) else ({"pk": value.pk} if value is not None else {})
     url = reverse(url_name, kwargs=kwargs)
     # when
     response = client.get(url)

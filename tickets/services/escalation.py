@@ -15,6 +15,7 @@ from ..models import Ticket
 from ..permissions import can_act_on_ticket, can_act_on_tier
 from .base import event_log, ticket_lock, ticket_save
 from .errors import InvalidTransition, TicketActionDenied
+from .notifications import managers, notify_many
 from .routing import ticket_route
 
 COMPLAINT = "complaint"
@@ -67,7 +68,8 @@ def _escalate_locked(*, ticket: Ticket, actor: User | None, rule: str, reason: s
         rule=rule,
         **{"from": AgentTier.TIER_1, "to": AgentTier.TIER_2},
     )
-    ticket_route(ticket=ticket, reason=reason)
+    if ticket_route(ticket=ticket, reason=reason) is None:  # no tier-2 agent free: managers must know
+        notify_many(recipients=managers(), type="tickets.ticket.escalated", ticket=ticket, reason=reason)
     return ticket
 
 

@@ -146,6 +146,7 @@ def ticket_open(
     )
     _attachments_add(message, attachments)
     event_log(ticket=ticket, type="tickets.ticket.created", actor=logged_by or customer, channel=channel)
+    notify(recipient=customer, type="tickets.ticket.received", ticket=ticket)
     escalated = escalation_rules_apply(ticket=ticket)
     if route and not escalated:
         ticket_route(ticket=ticket)
@@ -219,7 +220,7 @@ def ticket_reply(
         if target:
             fields += _status_change_locked(ticket=ticket, status=target, actor=author)
         if not internal:
-            notify(recipient=ticket.customer, type="tickets.ticket.agent_replied", ticket=ticket)
+            notify(recipient=ticket.customer, type="tickets.ticket.agent_replied", ticket=ticket, message=message.pk)
     ticket_save(ticket, fields)
     if by_customer and "reopen_count" in fields:
         escalation_rules_apply(ticket=ticket)
@@ -245,6 +246,8 @@ def ticket_status_set(
         ticket_save(ticket, fields)
         if status == Status.RESOLVED:
             notify(recipient=ticket.customer, type="tickets.ticket.resolved", ticket=ticket)
+        else:
+            notify(recipient=ticket.customer, type="tickets.ticket.status_changed", ticket=ticket, status=status)
     return ticket
 
 

@@ -677,7 +677,11 @@ def test_notifications_list_newest_first_with_unread_highlighted(customer_a, cus
     response = customer_a_client.get(reverse("help:notifications"))
     # then
     rows = response.context["rows"]
-    assert [row.notification.type for row in rows] == ["tickets.ticket.resolved", "tickets.ticket.agent_replied"]
+    assert [row.notification.type for row in rows] == [
+        "tickets.ticket.resolved",
+        "tickets.ticket.agent_replied",
+        "tickets.ticket.received",
+    ]
     assert rows[0].notification.read_at is None
     assert all(row.url == reverse("help:ticket-detail", kwargs={"pk": ticket_a.pk}) for row in rows)
     body = response.content.decode()
@@ -720,9 +724,17 @@ def test_nps_notification_links_to_the_survey(customer_a, customer_a_client):
 
 @pytest.mark.parametrize("type_", sorted(TEXTS))
 def test_every_notification_type_has_its_own_sentence(customer_a, ticket_a, type_):
-    notification = notify(recipient=customer_a, type=type_, ticket=ticket_a, amount="99.00", currency="CNY")
+    notification = notify(
+        recipient=customer_a, type=type_, ticket=ticket_a, amount="99.00", currency="CNY", status="pending"
+    )
     text = notification_text(notification)
-    params = {"reference": ticket_a.reference, "subject": ticket_a.subject, "amount": "99.00", "currency": "CNY"}
+    params = {
+        "reference": ticket_a.reference,
+        "subject": ticket_a.subject,
+        "amount": "99.00",
+        "currency": "CNY",
+        "status_label": "Waiting on customer",
+    }
     assert text == str(TEXTS[type_]) % params
     if type_ != "tickets.nps.offered":
         assert ticket_a.reference in text

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import Form
@@ -27,6 +28,7 @@ from accounts.models import User
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
 
+from ..email.outbound import csat_token_read
 from ..forms.help import CSATForm, NPSForm, RefundRequestForm, TicketConfirmForm, TicketNewForm, TicketReplyForm
 from ..models import (
     Channel,
@@ -134,6 +136,34 @@ class TicketSubmittedView(TemplateView):
         if not reference:
             return redirect("help:ticket-new")
         return self.render_to_response(self.get_context_data(reference=reference))
+
+
+class CSATEmailRateView(View):
+    """The one-click rating link of a "resolved" mail. The signed, expiring token is the
+    credential (no sign-in needed): it names the ticket, its customer and the rating. The
+    first rating counts; opening a link again says the ticket is already rated."""
+
+    http_method_names = ["get"]
+    template_name = "tickets/help/csat_email.html"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            data = csat_token_read(token)
+        except signing.SignatureExpired:
+            return self._page(request, _("This rating link has expired. You can rate the ticket on its page."), 400)
+        except signing.BadSignature:
+            return self._page(request, _("This rating link is not valid."), 400)
+        ticket = Ticket.objects.filter(pk=data["t"], customer_id=data["c"]).select_related("customer").first()
+        if ticket is None:
+            return self._page(request, _("This rating link is not valid."), 400)
+        try:
+            csat_record(ticket=ticket, customer=ticket.customer, rating=data["r"])
+        except TicketError as exc:
+            return self._page(request, exc.message, 409, ticket=ticket)
+        return self._page(request, _("Thank you for rating our support."), 200, ticket=ticket, rating=data["r"])
+
+    def _page(self, request: HttpRequest, text: str, status: int, **context: Any) -> HttpResponse:
+        return render(request, self.template_name, {"text": text, **context}, status=status)
 
 
 # ---------------------------------------------------------------------------
