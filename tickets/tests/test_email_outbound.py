@@ -184,6 +184,8 @@ def test_forged_altered_or_expired_rating_links_are_refused(anon_client, custome
 def test_nps_and_breach_notices_go_to_the_right_people_with_the_right_links(
     smtp, django_capture_on_commit_callbacks, customer_a, tier2_agent, manager
 ):
+    manager.language = "zh-hans"
+    manager.save()
     with django_capture_on_commit_callbacks(execute=True):
         nps_offer_due()
     (nps,) = smtp.to(customer_a.email)
