@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.urls import desk_patterns as accounts_desk_patterns
+from kb.urls import desk_patterns as kb_desk_patterns
 from kb.urls import help_patterns as kb_help_patterns
 from tickets.api.urls import api_patterns as tickets_api_patterns
 from tickets.urls_desk import desk_patterns as tickets_desk_patterns
@@ -16,7 +17,7 @@ from .api import MeView
 from .views import LandingView
 
 help_patterns = [*kb_help_patterns, *tickets_help_patterns]
-desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns]
+desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patterns]
 
 api_patterns = [
     *tickets_api_patterns,
