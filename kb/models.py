@@ -119,7 +119,10 @@ class Article(models.Model):
     helpful_count = models.PositiveIntegerField(_("helpful"), default=0)
     not_helpful_count = models.PositiveIntegerField(_("not helpful"), default=0)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    indexed_at = models.DateTimeField(_("indexed at"), null=True, blank=True, editable=False)
+    # The search index, persisted with the article: {term: weight} of its title and body
+    # (``kb.search``), written by a Celery task when the article is saved; empty for drafts.
+    search_document = models.JSONField(_("search terms"), default=dict, blank=True, editable=False)
+    indexed_at = models.DateTimeField(_("indexed at"), null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -232,53 +235,6 @@ class ArticleVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.source}"
-
-
-# ---------------------------------------------------------------------------
-# Search index (persisted; rebuilt per article by a Celery task)
-# ---------------------------------------------------------------------------
-
-
-class SearchField(models.IntegerChoices):
-    TITLE = 1, _("title")
-    BODY = 2, _("body")
-
-
-class SearchPosting(models.Model):
-    """One term of one article's title or body with its weight (term frequency,
-    saturated and length-normalised at index time). Queries sum weights × idf in SQL."""
-
-    term = models.CharField(_("term"), max_length=64)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="postings", verbose_name=_("article"))
-    field = models.PositiveSmallIntegerField(_("field"), choices=SearchField.choices)
-    weight = models.FloatField(_("weight"))
-
-    class Meta:
-        verbose_name = _("search posting")
-        verbose_name_plural = _("search postings")
-        ordering = ["term", "article"]
-        indexes = [models.Index(fields=["term", "article"], name="posting_term_idx")]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "field", "term"], name="posting_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.term
-
-
-class SearchTerm(models.Model):
-    """The vocabulary of Latin-script terms, for typo tolerance (close terms by length)."""
-
-    term = models.CharField(_("term"), max_length=64, unique=True)
-    length = models.PositiveSmallIntegerField(_("length"), db_index=True)
-
-    class Meta:
-        verbose_name = _("search term")
-        verbose_name_plural = _("search terms")
-        ordering = ["term"]
-
-    def __str__(self) -> str:
-        return self.term
 
 
 # ---------------------------------------------------------------------------

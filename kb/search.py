@@ -8,31 +8,34 @@ Analysis (one function for articles and queries, whatever their language):
 - Latin text gives lower-case words without English stop words, with a light plural
   stemming (``refunds`` → ``refund``).
 
-The index is persisted in the database (``SearchPosting``: term, article, field, weight),
-written per article by ``kb.tasks.article_index_task`` when an article is saved, so it
-survives restarts and is shared by every web process. A query is one aggregate over the
-postings of its terms: Σ idf(term) × weight, where title postings weigh
-``TITLE_BOOST`` times more than body postings, multiplied by the share of query terms
-matched. English terms missing from the vocabulary are replaced by the closest
-vocabulary term within one or two edits (rapidfuzz; a swap of two letters is one edit),
-for light typo tolerance.
+The index is persisted in the database: each article keeps its terms and weights
+(``Article.search_document``, BM25-style saturated term frequency, title terms weighing
+``TITLE_BOOST`` times more), written by ``kb.tasks.article_index_task`` when the article
+is saved, so it survives restarts and is shared by every process. Each process holds an
+inverted index built from those rows (``SearchIndex``) and reloads the articles indexed
+since it last looked (one small query per search). A query scores Σ idf(term) × weight
+times the number of query terms matched. English terms missing from the vocabulary are
+replaced by the closest vocabulary term within one or two edits (rapidfuzz; a swap of
+two letters is one edit), for light typo tolerance.
 """
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import jieba
+import numpy as np
 from django.db import transaction
-from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz.distance import OSA
 
-from .models import Article, ArticleStatus, SearchField, SearchPosting, SearchTerm, Visibility
+from .models import Article, ArticleStatus, Visibility
 from .rendering import html_to_text
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
@@ -41,7 +44,7 @@ TITLE_BOOST = 3.0
 # BM25's saturation and length normalisation, with fixed average lengths (tokens) so an
 # article's weights do not depend on the others and can be written when it is saved.
 K1, B = 1.2, 0.75
-AVG_LENGTH = {SearchField.TITLE: 12.0, SearchField.BODY: 400.0}
+AVG_LENGTH = {"title": 12.0, "body": 400.0}
 MAX_TERM_LENGTH = 64
 # Share of a query's words an article must match, counted in distinct terms (bigrams
 # included, so a Chinese word segmented differently still counts).
@@ -162,48 +165,179 @@ def _is_latin(term: str) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Indexing
+# Indexing: each article's {term: weight}, stored with the article
 # ---------------------------------------------------------------------------
 
+TITLE, BODY = "title", "body"
 
-def _weights(terms: list[str], field_kind: int) -> dict[str, float]:
+
+def _weights(terms: list[str], field_kind: str) -> dict[str, float]:
     counts = Counter(terms)
     length = max(len(terms), 1)
     norm = K1 * (1 - B + B * length / AVG_LENGTH[field_kind])
-    boost = TITLE_BOOST if field_kind == SearchField.TITLE else 1.0
+    boost = TITLE_BOOST if field_kind == TITLE else 1.0
     return {term: boost * tf * (K1 + 1) / (tf + norm) for term, tf in counts.items()}
 
 
-def postings_for(article: Article) -> list[SearchPosting]:
-    """The postings of an article (not saved)."""
-    postings = []
+def document_for(article: Article) -> dict[str, float]:
+    """The article's search terms with their weights (title and body summed); empty for
+    articles that are not published."""
+    if article.status != ArticleStatus.PUBLISHED:
+        return {}
     body_text = html_to_text(article.body_html) if article.body_html else article.body
-    for field_kind, text in (
-        (SearchField.TITLE, article.title),
-        (SearchField.BODY, f"{article.summary}\n{body_text}"),
-    ):
+    document: dict[str, float] = {}
+    for field_kind, text in ((TITLE, article.title), (BODY, f"{article.summary}\n{body_text}")):
         for term, weight in _weights(analyze(text), field_kind).items():
-            postings.append(SearchPosting(term=term, article_id=article.pk, field=field_kind, weight=weight))
-    return postings
+            document[term] = document.get(term, 0.0) + weight
+    return {term: round(weight, 4) for term, weight in document.items()}
 
 
 def index_article(article: Article) -> int:
-    """Replace the article's postings: published articles (public or internal) are indexed,
-    drafts are removed from the index. Idempotent. Returns the number of postings."""
-    with transaction.atomic():
-        SearchPosting.objects.filter(article_id=article.pk).delete()
-        postings = postings_for(article) if article.status == ArticleStatus.PUBLISHED else []
-        SearchPosting.objects.bulk_create(postings, batch_size=2000)
-        vocabulary_add(p.term for p in postings)
-        Article.objects.filter(pk=article.pk).update(indexed_at=timezone.now())
-    return len(postings)
+    """Write the article's search terms (published articles, public or internal; drafts get
+    none). Idempotent. Returns the number of terms."""
+    document = document_for(article)
+    Article.objects.filter(pk=article.pk).update(search_document=document, indexed_at=timezone.now())
+    return len(document)
 
 
-def vocabulary_add(terms: Iterable[str]) -> None:
-    latin = {term for term in terms if _is_latin(term) and not term.isdigit() and len(term) >= 3}
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(term=term, length=len(term)) for term in sorted(latin)], ignore_conflicts=True, batch_size=2000
-    )
+INDEX_BATCH = 500  # articles per UPDATE batch when rebuilding
+
+
+def index_rebuild(articles: QuerySet[Article]) -> int:
+    """Re-index many articles in batches (``manage.py kb_reindex`` and the benchmark).
+    Same result as ``index_article`` on each. Returns the number of terms written."""
+    written = 0
+    ids = list(articles.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), INDEX_BATCH):
+        batch = list(Article.objects.filter(pk__in=ids[start : start + INDEX_BATCH]).defer("search_document"))
+        now = timezone.now()
+        for article in batch:
+            article.search_document = document_for(article)
+            article.indexed_at = now
+            written += len(article.search_document)
+        with transaction.atomic():
+            Article.objects.bulk_update(batch, ["search_document", "indexed_at"], batch_size=INDEX_BATCH)
+    return written
+
+
+# ---------------------------------------------------------------------------
+# The in-process index, loaded from the database and kept fresh
+# ---------------------------------------------------------------------------
+
+
+_VISIBILITY_CODE = {Visibility.PUBLIC: 1, Visibility.INTERNAL: 2}
+_LANGUAGE_CODE = {"zh-hans": 1, "en": 2}
+
+
+class SearchIndex:
+    """An inverted index (term → {article id: weight}) of the published articles, read
+    from ``Article.search_document``. Before each search one small query compares the
+    newest ``indexed_at`` and the number of indexed articles with what was loaded: changed
+    articles are reloaded, a deleted one reloads everything.
+
+    Scoring runs on numpy arrays: each article has a slot; per term, the slots and weights
+    of its postings (built on first use, dropped when the term's postings change); per
+    slot, visibility, language and category (rebuilt after a change)."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, dict[int, float]] = {}
+        self.terms_of: dict[int, list[str]] = {}
+        self.vocabulary: dict[int, set[str]] = {}  # Latin terms by length, for typo tolerance
+        self.slot: dict[int, int] = {}
+        self.ids: list[int] = []
+        self.meta: list[tuple[int, int, int]] = []  # per slot: visibility, language, category codes
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._meta_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.documents = 0
+        self.watermark = None
+        self.indexed = -1
+        self._lock = threading.Lock()
+
+    def _remove(self, article_id: int) -> None:
+        for term in self.terms_of.pop(article_id, ()):
+            posting = self.postings.get(term)
+            self._arrays.pop(term, None)
+            if posting is not None:
+                posting.pop(article_id, None)
+                if not posting:
+                    del self.postings[term]
+        if article_id in self.slot and self.meta[self.slot[article_id]][0]:
+            self.meta[self.slot[article_id]] = (0, 0, 0)
+            self.documents -= 1
+
+    def _add(self, article_id: int, document: dict[str, float], visibility: str, language: str, category: int) -> None:
+        if not document:
+            return
+        if article_id not in self.slot:
+            self.slot[article_id] = len(self.ids)
+            self.ids.append(article_id)
+            self.meta.append((0, 0, 0))
+        self.meta[self.slot[article_id]] = (_VISIBILITY_CODE[visibility], _LANGUAGE_CODE.get(language, 0), category)
+        self.documents += 1
+        self.terms_of[article_id] = list(document)
+        for term, weight in document.items():
+            self.postings.setdefault(term, {})[article_id] = weight
+            self._arrays.pop(term, None)
+            if term.isascii() and len(term) >= 3 and not term.isdigit():
+                self.vocabulary.setdefault(len(term), set()).add(term)
+
+    def _load(self, rows: Iterable[tuple[int, dict[str, float], str, str, int]]) -> None:
+        for article_id, document, visibility, language, category_id in rows:
+            self._remove(article_id)
+            self._add(article_id, document or {}, visibility, language, category_id)
+        self._meta_arrays = None
+
+    def refresh(self) -> None:
+        state = Article.objects.filter(indexed_at__isnull=False).aggregate(latest=Max("indexed_at"), count=Count("pk"))
+        if state["latest"] == self.watermark and state["count"] == self.indexed:
+            return
+        with self._lock:
+            fields = ("pk", "search_document", "visibility", "language", "category_id")
+            indexed = Article.objects.filter(indexed_at__isnull=False)
+            if self.watermark is None or state["count"] < self.indexed or state["latest"] is None:
+                self.__init__()  # type: ignore[misc]
+                self._load(indexed.values_list(*fields).iterator(chunk_size=2000))
+            else:
+                changed = indexed.filter(indexed_at__gt=self.watermark)
+                self._load(changed.values_list(*fields).iterator(chunk_size=2000))
+            self.watermark, self.indexed = state["latest"], state["count"]
+
+    def arrays(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        cached = self._arrays.get(term)
+        if cached is None:
+            posting = self.postings.get(term)
+            if not posting:
+                return None
+            slots = np.fromiter((self.slot[i] for i in posting), dtype=np.int32, count=len(posting))
+            weights = np.fromiter(posting.values(), dtype=np.float32, count=len(posting))
+            cached = self._arrays[term] = (slots, weights)
+        return cached
+
+    def meta_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per slot: article id, visibility code, language code, category id."""
+        if self._meta_arrays is None:
+            meta = np.array(self.meta, dtype=np.int64).reshape(-1, 3)
+            self._meta_arrays = (np.array(self.ids, dtype=np.int64), meta[:, 0], meta[:, 1], meta[:, 2])
+        return self._meta_arrays
+
+    def correct(self, term: str) -> str | None:
+        """The closest vocabulary term within 1 edit (2 for terms of 8+ letters), or None."""
+        max_edits = 2 if len(term) >= 8 else 1
+        best, best_distance = None, max_edits + 1
+        for length in range(len(term) - max_edits, len(term) + max_edits + 1):
+            for candidate in self.vocabulary.get(length, ()):
+                distance = OSA.distance(term, candidate, score_cutoff=max_edits)
+                if distance < best_distance or (distance == best_distance and best is not None and candidate < best):
+                    best, best_distance = candidate, distance
+        return best if best_distance <= max_edits else None
+
+
+_INDEX = SearchIndex()
+
+
+def search_index() -> SearchIndex:
+    _INDEX.refresh()
+    return _INDEX
 
 
 # ---------------------------------------------------------------------------
@@ -226,42 +360,18 @@ class ParsedQuery:
         return text
 
 
-def _correct(term: str) -> str | None:
-    """The closest vocabulary term within 1 edit (2 for terms of 8+ letters), or None."""
-    max_edits = 2 if len(term) >= 8 else 1
-    candidates = SearchTerm.objects.filter(
-        length__gte=len(term) - max_edits, length__lte=len(term) + max_edits
-    ).values_list("term", flat=True)
-    best, best_distance = None, max_edits + 1
-    for candidate in candidates.iterator(chunk_size=5000):
-        distance = OSA.distance(term, candidate, score_cutoff=max_edits)
-        if distance < best_distance or (distance == best_distance and best is not None and candidate < best):
-            best, best_distance = candidate, distance
-    return best if best_distance <= max_edits else None
-
-
-def parse_query(text: str) -> ParsedQuery:
+def parse_query(text: str, index: SearchIndex) -> ParsedQuery:
     all_terms, words = _analyze(text)
     terms = list(dict.fromkeys(all_terms))[:32]
     parsed = ParsedQuery(text=text, terms=terms, words=len(set(words)) or min(len(terms), 1))
-    latin = [t for t in terms if _is_latin(t) and not t.isdigit() and len(t) >= 4]
-    if latin:
-        known = set(SearchTerm.objects.filter(term__in=latin).values_list("term", flat=True))
-        for term in latin:
-            if term in known:
-                continue
-            correction = _correct(term)
+    for position, term in enumerate(terms):
+        if term.isascii() and not term.isdigit() and len(term) >= 4 and term not in index.postings:
+            correction = index.correct(term)
             if correction:
                 parsed.corrections[term] = correction
-                parsed.terms[parsed.terms.index(term)] = correction
-        parsed.terms = list(dict.fromkeys(parsed.terms))
+                parsed.terms[position] = correction
+    parsed.terms = list(dict.fromkeys(parsed.terms))
     return parsed
-
-
-def visible_articles(*, internal: bool) -> QuerySet[Article]:
-    """Published articles a reader may see: public ones, and internal ones for agents."""
-    visibilities = [Visibility.PUBLIC, Visibility.INTERNAL] if internal else [Visibility.PUBLIC]
-    return Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility__in=visibilities)
 
 
 @dataclass
@@ -281,40 +391,37 @@ def search_ids(
     category_ids: list[int] | None = None,
 ) -> SearchResults:
     """Article ids matching ``text``, best first, among published articles (internal ones
-    too when ``internal``). Three or four queries whatever the size of the index."""
-    parsed = parse_query(text)
-    if not parsed.terms:
+    too when ``internal``). One small query to check the index is fresh."""
+    index = search_index()
+    parsed = parse_query(text, index)
+    ids, visibility, languages, categories = index.meta_arrays()
+    scores = np.zeros(len(ids), dtype=np.float32)
+    matched = np.zeros(len(ids), dtype=np.int16)
+    present = 0
+    for term in parsed.terms:
+        arrays = index.arrays(term)
+        if arrays is None:
+            continue
+        present += 1
+        slots, weights = arrays
+        df = len(slots)
+        idf = math.log(1 + (max(index.documents, 1) - df + 0.5) / (df + 0.5))
+        scores[slots] += np.float32(idf) * weights
+        matched[slots] += 1
+    if not present:
         return SearchResults(query=parsed, total=0, hits=[])
-    postings = SearchPosting.objects.filter(term__in=parsed.terms)
-    documents = Article.objects.filter(indexed_at__isnull=False).count() or 1
-    frequencies = dict(
-        postings.values("term").annotate(df=Count("article_id", distinct=True)).values_list("term", "df")
-    )
-    idf = {term: math.log(1 + (documents - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()}
-    if not idf:
-        return SearchResults(query=parsed, total=0, hits=[])
-    needed = max(1, math.ceil(MIN_MATCHED_SHARE * parsed.words))
-    visibilities = [Visibility.PUBLIC, Visibility.INTERNAL] if internal else [Visibility.PUBLIC]
-    scoped = postings.filter(article__status=ArticleStatus.PUBLISHED, article__visibility__in=visibilities)
+    needed = min(max(1, math.ceil(MIN_MATCHED_SHARE * parsed.words)), present)
+    mask = (matched >= needed) & ((visibility == 1) | ((visibility == 2) & internal))
     if language:
-        scoped = scoped.filter(article__language=language)
+        mask &= languages == _LANGUAGE_CODE.get(language, -1)
     if category_ids:
-        scoped = scoped.filter(article__category_id__in=category_ids)
-    score = Sum(
-        Case(
-            *[When(term=term, then=F("weight") * Value(weight)) for term, weight in idf.items()],
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-    )
-    grouped = (
-        scoped.values("article_id")
-        .annotate(score=score, matched=Count("term", distinct=True))
-        .filter(matched__gte=min(needed, len(idf)))
-    )
-    total = grouped.count()
-    rows = grouped.annotate(rank=F("score") * F("matched")).order_by("-rank", "article_id")[offset : offset + limit]
-    return SearchResults(query=parsed, total=total, hits=[(row["article_id"], row["rank"]) for row in rows])
+        mask &= np.isin(categories, list(category_ids))
+    candidates = np.flatnonzero(mask)
+    ranks = scores[candidates] * matched[candidates]
+    # Best rank first; ties by article id, so pages are stable.
+    order = np.lexsort((ids[candidates], -ranks))[offset : offset + limit]
+    hits = [(int(ids[candidates[k]]), float(ranks[k])) for k in order.tolist()]
+    return SearchResults(query=parsed, total=len(candidates), hits=hits)
 
 
 # ---------------------------------------------------------------------------

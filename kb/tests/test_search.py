@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from kb.models import ArticleStatus, SearchPosting, Visibility
+from kb.models import Article, ArticleStatus, Visibility
 from kb.search import analyze, search_ids
 from kb.tests.factories import KBCategoryFactory, article
 
@@ -54,7 +54,7 @@ def test_agents_also_search_internal_articles_customers_do_not(db):
 
 def test_drafts_are_not_in_the_index(db):
     draft = article("Draft about certificates", "Certificates will come.", status=ArticleStatus.DRAFT)
-    assert not SearchPosting.objects.filter(article=draft).exists()
+    assert Article.objects.get(pk=draft.pk).search_document == {}
     assert _titles(search_ids("certificate", internal=True)) == []
 
 
@@ -94,3 +94,19 @@ def test_empty_and_stop_word_queries_find_nothing(db):
     article("Login help", "Sign in with your phone number.")
     assert search_ids("").total == 0
     assert search_ids("the of and").total == 0
+
+
+def test_index_follows_changes_made_by_another_process(db):
+    # given a process whose index is loaded
+    saved = article("Certificate download", "Go to My certificates.")
+    assert _titles(search_ids("certificate")) == ["Certificate download"]
+    # when another process (a worker) re-indexes and deletes articles
+    Article.objects.filter(pk=saved.pk).update(visibility=Visibility.INTERNAL)
+    from kb.search import index_article
+
+    index_article(Article.objects.get(pk=saved.pk))
+    # then this process sees it at the next search
+    assert _titles(search_ids("certificate")) == []
+    assert _titles(search_ids("certificate", internal=True)) == ["Certificate download"]
+    Article.objects.filter(pk=saved.pk).delete()
+    assert _titles(search_ids("certificate", internal=True)) == []
