@@ -161,6 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="keep the articles and index of an earlier run")
     options = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.base")
@@ -182,33 +183,34 @@ def main() -> None:
     category, _ = KBCategory.objects.get_or_create(
         slug="bench", defaults={"name_en": "Benchmark", "name_zh_hans": "基准测试"}
     )
-    Article.objects.filter(category=category).delete()
-    rng = random.Random(42)
-    rows = []
-    for n in range(options.articles):
-        chinese = n % 2 == 0
-        topic = rng.choice(TOPICS_ZH if chinese else TOPICS_EN)
-        title = _article_text(rng, topic, chinese=chinese, length=4, share=0.6)
-        body = "\n\n".join(_article_text(rng, topic, chinese=chinese, length=40, share=0.2) for _ in range(3))
-        rows.append(
-            Article(
-                title=f"{title} {n}",
-                body=body,
-                body_html=markdown_render(body),
-                language="zh-hans" if chinese else "en",
-                category=category,
-                status=ArticleStatus.PUBLISHED,
-                visibility=Visibility.INTERNAL if n % 10 == 0 else Visibility.PUBLIC,
+    reuse = options.reuse and Article.objects.filter(category=category).count() == options.articles
+    if not reuse:
+        Article.objects.filter(category=category).delete()
+        rng = random.Random(42)
+        rows = []
+        for n in range(options.articles):
+            chinese = n % 2 == 0
+            topic = rng.choice(TOPICS_ZH if chinese else TOPICS_EN)
+            title = _article_text(rng, topic, chinese=chinese, length=4, share=0.6)
+            body = "\n\n".join(_article_text(rng, topic, chinese=chinese, length=40, share=0.2) for _ in range(3))
+            rows.append(
+                Article(
+                    title=f"{title} {n}",
+                    body=body,
+                    body_html=markdown_render(body),
+                    language="zh-hans" if chinese else "en",
+                    category=category,
+                    status=ArticleStatus.PUBLISHED,
+                    visibility=Visibility.INTERNAL if n % 10 == 0 else Visibility.PUBLIC,
+                )
             )
-        )
-    Article.objects.bulk_create(rows, batch_size=1000)
-    started = time.perf_counter()
-    postings = index_rebuild(Article.objects.filter(category=category))
-    build = time.perf_counter() - started
-    print(f"database: {connection.vendor}; {options.articles} articles, {postings} postings")
-    print(
-        f"index build (analysis + writing search_document): {build:.1f} s ({options.articles / build:.0f} articles/s)"
-    )
+        Article.objects.bulk_create(rows, batch_size=1000)
+        started = time.perf_counter()
+        postings = index_rebuild(Article.objects.filter(category=category))
+        build = time.perf_counter() - started
+        print(f"database: {connection.vendor}; {options.articles} articles, {postings} postings")
+        rate = options.articles / build
+        print(f"index build (analysis + writing search_document): {build:.1f} s ({rate:.0f} articles/s)")
     started = time.perf_counter()
     search_index()
     print(f"in-process index load (first search of a process): {time.perf_counter() - started:.1f} s")

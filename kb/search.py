@@ -33,6 +33,7 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .models import Article, ArticleStatus, Visibility
@@ -242,7 +243,9 @@ class SearchIndex:
     def __init__(self) -> None:
         self.postings: dict[str, dict[int, float]] = {}
         self.terms_of: dict[int, list[str]] = {}
-        self.vocabulary: dict[int, set[str]] = {}  # Latin terms by length, for typo tolerance
+        # Latin terms by length and first letter, for typo tolerance (a removed term may
+        # linger here; corrections are checked against the postings)
+        self.vocabulary: dict[tuple[int, str], list[str]] = {}
         self.slot: dict[int, int] = {}
         self.ids: list[int] = []
         self.meta: list[tuple[int, int, int]] = []  # per slot: visibility, language, category codes
@@ -276,10 +279,13 @@ class SearchIndex:
         self.documents += 1
         self.terms_of[article_id] = list(document)
         for term, weight in document.items():
-            self.postings.setdefault(term, {})[article_id] = weight
+            posting = self.postings.get(term)
+            if posting is None:
+                posting = self.postings[term] = {}
+                if term.isascii() and len(term) >= 3 and not term.isdigit():
+                    self.vocabulary.setdefault((len(term), term[0]), []).append(term)
+            posting[article_id] = weight
             self._arrays.pop(term, None)
-            if term.isascii() and len(term) >= 3 and not term.isdigit():
-                self.vocabulary.setdefault(len(term), set()).add(term)
 
     def _load(self, rows: Iterable[tuple[int, dict[str, float], str, str, int]]) -> None:
         for article_id, document, visibility, language, category_id in rows:
@@ -321,15 +327,18 @@ class SearchIndex:
         return self._meta_arrays
 
     def correct(self, term: str) -> str | None:
-        """The closest vocabulary term within 1 edit (2 for terms of 8+ letters), or None."""
+        """The closest vocabulary term within 1 edit (2 for terms of 8+ letters; a swap of
+        two letters is one edit) with the same first letter, or None."""
         max_edits = 2 if len(term) >= 8 else 1
-        best, best_distance = None, max_edits + 1
+        best: tuple[int, str] | None = None
         for length in range(len(term) - max_edits, len(term) + max_edits + 1):
-            for candidate in self.vocabulary.get(length, ()):
-                distance = OSA.distance(term, candidate, score_cutoff=max_edits)
-                if distance < best_distance or (distance == best_distance and best is not None and candidate < best):
-                    best, best_distance = candidate, distance
-        return best if best_distance <= max_edits else None
+            bucket = self.vocabulary.get((length, term[0]))
+            if not bucket:
+                continue
+            found = process.extractOne(term, bucket, scorer=OSA.distance, score_cutoff=max_edits)
+            if found is not None and found[0] in self.postings and (best is None or (found[1], found[0]) < best):
+                best = (int(found[1]), found[0])
+        return best[1] if best is not None else None
 
 
 _INDEX = SearchIndex()

@@ -105,7 +105,7 @@ def ticket_text(subject: str, body: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _ticket_examples() -> tuple[list[str], list[str], list[str]]:
+def _ticket_examples(limit: int = TRAIN_LIMIT) -> tuple[list[str], list[str], list[str]]:
     from tickets.models import Ticket, TicketMessage
 
     first_body = TicketMessage.objects.filter(ticket=OuterRef("pk")).order_by("created_at", "pk").values("body")[:1]
@@ -113,7 +113,7 @@ def _ticket_examples() -> tuple[list[str], list[str], list[str]]:
         Ticket.objects.filter(category__isnull=False, merged_into__isnull=True)
         .annotate(first_body=Subquery(first_body))
         .order_by("-created_at")
-        .values_list("subject", "first_body", "category__slug", "priority")[:TRAIN_LIMIT]
+        .values_list("subject", "first_body", "category__slug", "priority")[:limit]
     )
     texts, categories, priorities = [], [], []
     for subject, body, category, priority in rows:
@@ -152,10 +152,12 @@ def triage_model_store(*, target: str, pipeline: Pipeline, evaluation: Evaluatio
         )
 
 
-def triage_train_from_tickets(*, name: str = DEFAULT_PIPELINE) -> dict[str, int | float | None]:
+def triage_train_from_tickets(
+    *, name: str = DEFAULT_PIPELINE, limit: int = TRAIN_LIMIT
+) -> dict[str, int | float | None]:
     """Train category and priority models on past tickets (80 % train, 20 % held out for
     the stored figures). Skips a target with too few examples or a single label."""
-    texts, categories, priorities = _ticket_examples()
+    texts, categories, priorities = _ticket_examples(limit)
     result: dict[str, int | float | None] = {"examples": len(texts)}
     for target, labels in ((TriageTarget.CATEGORY, categories), (TriageTarget.PRIORITY, priorities)):
         if len(texts) < MIN_EXAMPLES or len(set(labels)) < 2:
