@@ -24,7 +24,8 @@ def help_center(db):
     )
     video = article(
         "视频无法播放、一直加载或黑屏怎么办",
-        "请按顺序尝试：\n\n1. **检查网络**：切换 Wi-Fi / 4G。\n2. **清除缓存**：我的 → 设置 → 清除缓存。\n3. 更新 App。",
+        "请按顺序尝试：\n\n1. **检查网络**：切换 Wi-Fi / 4G。\n"
+        "2. **清除缓存**：我的 → 设置 → 清除缓存。\n3. 更新 App。",
         category=playback,
         language="zh-hans",
     )
