@@ -1,7 +1,8 @@
 import pytest
 
 from kb import search
-from tickets.tests.factories import category, open_ticket
+from tickets.models import Category
+from tickets.tests.factories import open_ticket
 
 REFUND = [
     ("想退款", "课程买错了，想申请退款"),
@@ -24,7 +25,11 @@ ACCESS = [
 @pytest.fixture
 def triage_tickets(db, customer_a):
     """Two categories of past tickets, enough to train the triage models."""
-    refund, access = category("refund"), category("course-access")
+    # get_or_create: transactional tests flush what the data migrations seeded
+    refund, _ = Category.objects.get_or_create(slug="refund", defaults={"name_en": "Refund", "name_zh_hans": "退款"})
+    access, _ = Category.objects.get_or_create(
+        slug="course-access", defaults={"name_en": "Course access & playback", "name_zh_hans": "课程访问与播放"}
+    )
     tickets = []
     for round_ in range(2):
         for subject, body in REFUND:

@@ -148,3 +148,17 @@ def test_home_and_search_render_in_chinese(anon_client):
     response = anon_client.get(reverse("help:search"), {"q": "退款"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     assert "<mark>退款</mark>" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_search_and_category_pages_make_a_constant_number_of_queries(anon_client, django_assert_num_queries, rows):
+    # given an index already loaded by a first search
+    category = KBCategoryFactory(slug="constant")
+    for n in range(rows):
+        article(f"Refund step {n}", "Open My orders and request a refund.", category=category)
+    anon_client.get(reverse("help:search"), {"q": "refund"})
+    # when / then: the same queries whatever the number of results
+    with django_assert_num_queries(2):  # index freshness, the page's articles
+        anon_client.get(reverse("help:search"), {"q": "refund"})
+    with django_assert_num_queries(4):  # category, count, articles, subcategories
+        anon_client.get(reverse("help:category-detail", kwargs={"slug": "constant"}))
