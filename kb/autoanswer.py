@@ -49,7 +49,7 @@ def ticket_suggestions(*, ticket: Ticket, internal: bool = False, limit: int = A
         more = search_ids(f"{ticket.subject} {body[:300]}", internal=internal, limit=limit).hits
         seen = {pk for pk, _score in hits}
         hits += [hit for hit in more if hit[0] not in seen][: limit - len(hits)]
-    articles = Article.objects.in_bulk([pk for pk, _score in hits])
+    articles = Article.objects.defer("search_document").in_bulk([pk for pk, _score in hits])
     return Suggestions(
         prediction=prediction, category=category, articles=[articles[pk] for pk, _s in hits if pk in articles]
     )

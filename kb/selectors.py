@@ -25,8 +25,10 @@ def article_list_visible(*, actor: User) -> QuerySet[Article]:
     visibilities = [Visibility.PUBLIC]
     if can_read_internal(actor):
         visibilities.append(Visibility.INTERNAL)
-    return Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility__in=visibilities).select_related(
-        "category", "category__parent"
+    return (
+        Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility__in=visibilities)
+        .select_related("category", "category__parent")
+        .defer("search_document")  # the search index's terms: large, never shown
     )
 
 
@@ -107,7 +109,9 @@ def article_search(*, actor: User, query: str, page: int = 1, per_page: int = 10
     result = search_ids(
         query, internal=can_read_internal(actor), limit=per_page, offset=(page - 1) * per_page, **filters
     )
-    articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in result.hits])
+    articles = (
+        Article.objects.select_related("category").defer("search_document").in_bulk([pk for pk, _ in result.hits])
+    )
     terms = [*result.query.terms, *query.split()]
     hits = [
         SearchHit(
