@@ -1,8 +1,11 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -152,9 +155,27 @@ class TriageModelAdmin(admin.ModelAdmin):
         "created_at",
     ]
     actions = ["retrain"]
+    change_list_template = "admin/kb/triagemodel/change_list.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_urls(self) -> list[Any]:
+        retrain = path("retrain/", self.admin_site.admin_view(self.retrain_view), name="kb_triagemodel_retrain")
+        return [retrain, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "can_retrain": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def retrain_view(self, request: HttpRequest) -> HttpResponse:
+        """POST: retrain now, even before a first model exists (the button above the list)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        self.retrain(request, TriageModel.objects.none())
+        return redirect("admin:kb_triagemodel_changelist")
 
     @admin.action(description=gettext_lazy("Retrain the triage models now"), permissions=["change"])
     def retrain(self, request: HttpRequest, queryset: QuerySet[TriageModel]) -> None:

@@ -89,3 +89,16 @@ def test_admin_retrain_action_trains_on_demand(manager_client, triage_tickets):
     )
     assert response.status_code == 302
     assert TriageModel.objects.filter(target="category", version=2, is_active=True).exists()
+
+
+def test_admin_retrain_button_trains_the_first_models(manager_client, triage_tickets, tier1_client):
+    changelist = manager_client.get(reverse("admin:kb_triagemodel_changelist")).content.decode()
+    assert reverse("admin:kb_triagemodel_retrain") in changelist
+    assert manager_client.get(reverse("admin:kb_triagemodel_retrain")).status_code == 405
+    response = manager_client.post(reverse("admin:kb_triagemodel_retrain"))
+    assert response.status_code == 302
+    assert TriageModel.objects.filter(is_active=True).count() == 2
+    refused = tier1_client.post(reverse("admin:kb_triagemodel_retrain"))
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("admin:login"))
+    assert TriageModel.objects.count() == 2
