@@ -110,3 +110,13 @@ def test_index_follows_changes_made_by_another_process(db):
     assert _titles(search_ids("certificate", internal=True)) == ["Certificate download"]
     Article.objects.filter(pk=saved.pk).delete()
     assert _titles(search_ids("certificate", internal=True)) == []
+
+
+def test_kb_reindex_rebuilds_the_index_from_the_articles(db, capsys):
+    from django.core.management import call_command
+
+    saved = article("Membership renewal", "Renew before it expires.")
+    Article.objects.filter(pk=saved.pk).update(search_document={}, indexed_at=None)
+    call_command("kb_reindex")
+    assert "indexed 1 articles" in capsys.readouterr().out
+    assert _titles(search_ids("renewal")) == ["Membership renewal"]
