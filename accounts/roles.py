@@ -60,6 +60,16 @@ _MANAGER = [
     "tickets.change_mailbox",
     "tickets.view_mailmessage",
     "tickets.change_mailmessage",
+    # Knowledge base: articles, categories, revisions (restore), feedback, smart answers.
+    *[f"kb.{verb}_{model}" for model in ("article", "kbcategory", "tag") for verb in ("view", "add", "change")],
+    "kb.view_articlerevision",
+    "kb.change_articlerevision",
+    "kb.view_articlefeedback",
+    "kb.view_autoanswerrule",
+    "kb.add_autoanswerrule",
+    "kb.change_autoanswerrule",
+    "kb.view_triagemodel",
+    "kb.change_triagemodel",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.urls import desk_patterns as accounts_desk_patterns
 from accounts.views.language import language_set
+from kb.api.urls import api_patterns as kb_api_patterns
+from kb.urls import desk_patterns as kb_desk_patterns
 from kb.urls import help_patterns as kb_help_patterns
 from tickets.api.urls import api_patterns as tickets_api_patterns
 from tickets.urls_desk import desk_patterns as tickets_desk_patterns
@@ -17,10 +19,11 @@ from .api import MeView
 from .views import LandingView
 
 help_patterns = [*kb_help_patterns, *tickets_help_patterns]
-desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns]
+desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patterns]
 
 api_patterns = [
     *tickets_api_patterns,
+    *kb_api_patterns,
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

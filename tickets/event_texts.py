@@ -32,6 +32,9 @@ TEXTS = {
     "tickets.refund.approved": _("Refund of %(amount)s approved."),
     "tickets.refund.rejected": _("Refund rejected."),
     "tickets.csat.recorded": _("Customer rated the service %(rating)s out of 5."),
+    "tickets.ticket.auto_answered": _("Answered automatically with help-center articles."),
+    "tickets.ticket.deflected": _("Solved by the automatic answer, without an agent."),
+    "tickets.ticket.triaged": _("Triage model predicted “%(category)s” (confidence %(confidence)s)."),
 }
 
 

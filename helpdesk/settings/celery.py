@@ -86,4 +86,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.nps_offer_due_task",
         "schedule": crontab(hour=10, minute=0),
     },
+    # Retrains the triage models (category, priority) on the tickets so far and stores
+    # them as new versions. Daily at 03:30.
+    "kb-triage-retrain": {
+        "task": "kb.tasks.triage_retrain_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -1,24 +1,166 @@
-"""Help center pages (the customer's surface at /)."""
+"""Help center pages (the customer's surface at /): home, categories, articles with
+"was this helpful?", search, and the ticket form's article suggestions (htmx).
+
+Open to everyone; agents also read internal articles. Drafts never show here.
+"""
 
 from typing import Any
 
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.selectors import customer_purchases_own
 from tickets.models import Category
 
+from ..forms import FeedbackForm
+from ..models import VisitSource
+from ..selectors import (
+    article_get_visible,
+    article_list_visible,
+    article_related,
+    article_search,
+    category_articles,
+    category_get,
+    category_tree,
+    current_language,
+)
+from ..services import KBError, article_feedback_record, article_visit_record
+
+HOME_LIST_SIZE = 6
+CATEGORY_PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 10
+SUGGESTIONS = 5
+QUERY_MAX_LENGTH = 200
+
+
+def _session_key(request: HttpRequest) -> str:
+    """The visitor's session key, creating the session if needed (anonymous visitors too),
+    so visits and feedback can be told apart per visitor."""
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key or ""
+
 
 class HelpHomeView(TemplateView):
-    """Open to everyone. Signed-in customers also see what they bought and their progress."""
+    """Categories, popular and recently updated articles, the search box. Signed-in
+    customers also see what they bought and their progress."""
 
     template_name = "kb/help/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        orders, enrollments = customer_purchases_own(actor=self.request.user)
+        user = self.request.user
+        language = current_language()
+        orders, enrollments = customer_purchases_own(actor=user)
+        visible = article_list_visible(actor=user).filter(language=language)
         context.update(
+            categories=category_tree(actor=user, language=language),
+            popular=list(visible.order_by("-view_count", "-pk")[:HOME_LIST_SIZE]),
+            recent=list(visible.order_by("-updated_at", "-pk")[:HOME_LIST_SIZE]),
             topics=list(Category.objects.filter(is_active=True)),
             orders=orders,
             enrollments=enrollments,
         )
         return context
+
+
+class CategoryDetailView(TemplateView):
+    template_name = "kb/help/category.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        category = category_get(slug=self.kwargs["slug"])
+        articles = category_articles(actor=self.request.user, category=category, language=current_language())
+        page = Paginator(articles, CATEGORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(
+            category=category,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            articles=page.object_list,
+            subcategories=list(category.children.all()),
+        )
+        return context
+
+
+class ArticleDetailView(View):
+    """The article; counts the visit (``?from=suggestion`` when opened from the ticket form)."""
+
+    template_name = "kb/help/article.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        article = article_get_visible(actor=request.user, pk=pk)
+        source = VisitSource.SUGGESTION if request.GET.get("from") == "suggestion" else VisitSource.BROWSE
+        article_visit_record(article=article, session_key=_session_key(request), user=request.user, source=source)
+        context = {
+            "article": article,
+            "related": article_related(actor=request.user, article=article),
+            "feedback_form": FeedbackForm(),
+            "feedback_given": None,
+        }
+        return render(request, self.template_name, context)
+
+
+class ArticleFeedbackView(View):
+    """POST "was this helpful?". htmx requests get the feedback card back."""
+
+    http_method_names = ["post"]
+    partial_template_name = "kb/help/_feedback.html"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        article = article_get_visible(actor=request.user, pk=pk)
+        form = FeedbackForm(request.POST)
+        given = None
+        if form.is_valid():
+            try:
+                given = article_feedback_record(
+                    article=article,
+                    helpful=form.cleaned_data["helpful"],
+                    comment=form.cleaned_data["comment"],
+                    session_key=_session_key(request),
+                    user=request.user,
+                )
+            except KBError as exc:
+                form.add_error(None, exc.message)
+        context = {"article": article, "feedback_form": form, "feedback_given": given}
+        if request.htmx:
+            return render(request, self.partial_template_name, context, status=200 if given else 400)
+        if given is None:
+            context["related"] = article_related(actor=request.user, article=article)
+            return render(request, ArticleDetailView.template_name, context, status=400)
+        return redirect("help:article-detail", pk=pk)
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 1000))
+    except ValueError:
+        return 1
+
+
+class SearchView(View):
+    template_name = "kb/help/search.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+        results = None
+        if query:
+            results = article_search(
+                actor=request.user, query=query, page=_page_number(request), per_page=SEARCH_PAGE_SIZE
+            )
+        return render(request, self.template_name, {"query": query, "results": results})
+
+
+class SuggestView(View):
+    """The ticket form's suggestions while the customer types a subject (htmx partial)."""
+
+    template_name = "kb/help/_suggestions.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        query = (request.GET.get("subject") or request.GET.get("q") or "").strip()[:QUERY_MAX_LENGTH]
+        hits = []
+        if len(query) >= 2:
+            hits = article_search(actor=request.user, query=query, per_page=SUGGESTIONS).hits
+        return render(request, self.template_name, {"query": query, "hits": hits})

@@ -13,6 +13,7 @@ from .errors import (
 from .escalation import EscalationRule, escalation_rule_matching, ticket_deescalate, ticket_escalate
 from .lifecycle import (
     TRANSITIONS,
+    ticket_auto_answer_send,
     ticket_customer_confirm,
     ticket_fields_update,
     ticket_merge,
@@ -47,6 +48,7 @@ __all__ = [
     "refund_request_open",
     "routing_candidates",
     "sla_breaches_mark",
+    "ticket_auto_answer_send",
     "ticket_customer_confirm",
     "ticket_deescalate",
     "ticket_escalate",

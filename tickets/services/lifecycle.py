@@ -150,7 +150,37 @@ def ticket_open(
     escalated = escalation_rules_apply(ticket=ticket)
     if route and not escalated:
         ticket_route(ticket=ticket)
+    if not escalated:
+        # Smart answers (kb): predict the category, find articles and maybe answer
+        # automatically. After commit, in a worker: the customer's request is not slowed.
+        from kb.tasks import ticket_auto_answer_task
+
+        transaction.on_commit(lambda: ticket_auto_answer_task.delay(ticket.pk))
     return ticket
+
+
+@transaction.atomic
+def ticket_auto_answer_send(*, ticket: Ticket, body: str, category: Category | None = None) -> TicketMessage | None:
+    """Send the automatic answer (articles that may solve it) on a new ticket and wait on
+    the customer: the ticket becomes ``pending`` (the SLA clock pauses) and records
+    ``auto_answered_at``. ``category`` is set when the ticket had none. Idempotent: a ticket
+    answered already, or no longer new, gets nothing (returns None)."""
+    ticket = ticket_lock(ticket=ticket)
+    if ticket.auto_answered_at is not None or ticket.status != Status.NEW:
+        return None
+    message = TicketMessage.objects.create(
+        ticket=ticket, author=None, body=body.strip(), channel=ticket.channel, is_automatic=True
+    )
+    event_log(ticket=ticket, type="tickets.ticket.auto_answered", message=message.pk)
+    ticket.auto_answered_at = message.created_at
+    fields = ["auto_answered_at"]
+    if category is not None and ticket.category_id is None:
+        ticket.category = category
+        fields.append("category")
+    fields += _status_change_locked(ticket=ticket, status=Status.PENDING, actor=None, reason="auto-answer")
+    ticket_save(ticket, fields)
+    notify(recipient=ticket.customer, type="tickets.ticket.agent_replied", ticket=ticket)
+    return message
 
 
 @transaction.atomic
@@ -267,6 +297,11 @@ def ticket_customer_confirm(*, ticket: Ticket, customer: User, solved: bool) -> 
             )
         if ticket.is_active:
             fields += _status_change_locked(ticket=ticket, status=Status.RESOLVED, actor=customer)
+            if ticket.auto_answered_at is not None and ticket.first_responded_at is None:
+                # The automatic answer solved it without an agent: a deflection.
+                ticket.deflected_at = ticket.resolved_at
+                fields.append("deflected_at")
+                event_log(ticket=ticket, type="tickets.ticket.deflected", actor=customer)
         elif ticket.status == Status.RESOLVED:
             fields += _status_change_locked(ticket=ticket, status=Status.CLOSED, actor=customer)
     elif ticket.status == Status.RESOLVED:

@@ -27,6 +27,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.models import User
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
+from kb.services import article_visits_link_ticket
 
 from ..email.outbound import csat_token_read
 from ..forms.help import CSATForm, NPSForm, RefundRequestForm, TicketConfirmForm, TicketNewForm, TicketReplyForm
@@ -97,6 +98,20 @@ class TicketNewView(FormView):
         kwargs["orders"] = order_list_own(actor=user) if user.is_authenticated else None
         return kwargs
 
+    def get_form(self, form_class: type[TicketNewForm] | None = None) -> TicketNewForm:
+        form = super().get_form(form_class)
+        # Help-center articles are suggested (htmx) while the customer types the subject.
+        form.fields["subject"].widget.attrs.update(
+            {
+                "hx-get": reverse("help:suggest"),
+                "hx-trigger": "input changed delay:300ms, load",
+                "hx-target": "#kb-suggestions",
+                "hx-swap": "outerHTML",
+                "autocomplete": "off",
+            }
+        )
+        return form
+
     def form_valid(self, form: TicketNewForm) -> HttpResponse:
         data = form.cleaned_data
         user = self.request.user
@@ -116,6 +131,8 @@ class TicketNewView(FormView):
         except TicketError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
+        # The articles this visitor read did not deflect this ticket (help-center deflection).
+        article_visits_link_ticket(session_key=self.request.session.session_key or "", ticket_id=ticket.pk)
         if user.is_authenticated:
             messages.success(
                 self.request,

@@ -55,6 +55,11 @@ class Command(BaseCommand):
             )
         except ValueError as exc:  # e.g. the demo agents were removed
             raise CommandError(str(exc)) from exc
+        # The help center's articles and a first triage model trained on the demo tickets.
+        from kb.demo import demo_kb_seed
+
+        kb = demo_kb_seed()
+        progress(f"knowledge base: {kb}")
         if connection.vendor == "postgresql" and (report.customers_created or tickets.tickets_created):
             # Bulk loads leave the planner's statistics stale until autovacuum comes by; fresh
             # ones keep the desk's queries on their indexes right away.
@@ -69,6 +74,7 @@ class Command(BaseCommand):
                 f"tickets={tickets.tickets_created} messages={tickets.messages_created} "
                 f"events={tickets.events_created} refunds={tickets.refunds_created} "
                 f"csat={tickets.csat_created} nps={tickets.nps_created} "
+                f"articles={kb.articles_created} triage_model={kb.triage_version} "
                 f"in {elapsed:.1f}s"
             )
         )

@@ -1,0 +1,167 @@
+"""Reads of the knowledge base: visibility-scoped querysets and page data."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import get_language
+
+from accounts.models import User
+
+from .models import Article, ArticleStatus, ArticleVisit, KBCategory, Visibility, VisitSource
+from .permissions import can_read_internal
+from .rendering import html_to_text
+from .search import search_ids, snippet
+
+
+def current_language() -> str:
+    return "zh-hans" if (get_language() or "en").startswith("zh") else "en"
+
+
+def article_list_visible(*, actor: User) -> QuerySet[Article]:
+    """Published articles ``actor`` may read: public ones; internal ones for agents."""
+    visibilities = [Visibility.PUBLIC]
+    if can_read_internal(actor):
+        visibilities.append(Visibility.INTERNAL)
+    return (
+        Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility__in=visibilities)
+        .select_related("category", "category__parent")
+        .defer("search_document")  # the search index's terms: large, never shown
+    )
+
+
+def article_get_visible(*, actor: User, pk: int) -> Article:
+    """The article, or 404 for drafts, internal articles (customers) and unknown ids."""
+    try:
+        return article_list_visible(actor=actor).prefetch_related("tags", "related_courses").get(pk=pk)
+    except Article.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def article_related(*, actor: User, article: Article, limit: int = 5) -> list[Article]:
+    """Articles sharing the category or a tag, most read first."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    query = Q(category_id=article.category_id) | Q(tags__in=tag_ids)
+    if article.category.parent_id:
+        query |= Q(category__parent_id=article.category.parent_id)
+    return list(
+        article_list_visible(actor=actor)
+        .filter(query, language=article.language)
+        .exclude(pk=article.pk)
+        .distinct()
+        .order_by("-view_count", "-pk")[:limit]
+    )
+
+
+def category_tree(*, actor: User, language: str) -> list[KBCategory]:
+    """Top categories with their subcategories and the count of readable articles."""
+    visible = article_list_visible(actor=actor).filter(language=language)
+    counted = Count("articles", filter=Q(articles__in=visible.values("pk")))
+    children = KBCategory.objects.annotate(article_count=counted).order_by("position", "slug")
+    return list(
+        KBCategory.objects.filter(parent__isnull=True)
+        .annotate(article_count=counted)
+        .prefetch_related(Prefetch("children", queryset=children))
+        .order_by("position", "slug")
+    )
+
+
+def category_get(*, slug: str) -> KBCategory:
+    category = KBCategory.objects.select_related("parent").filter(slug=slug).first()
+    if category is None:
+        raise Http404
+    return category
+
+
+def category_articles(*, actor: User, category: KBCategory, language: str) -> QuerySet[Article]:
+    return (
+        article_list_visible(actor=actor)
+        .filter(Q(category=category) | Q(category__parent=category), language=language)
+        .order_by("category__position", "-view_count", "-pk")
+    )
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    score: float
+    title: str
+    snippet: str
+
+
+@dataclass
+class SearchPage:
+    query: str
+    corrected: str | None
+    total: int
+    hits: list[SearchHit]
+    page: int
+    pages: int
+
+
+def article_search(*, actor: User, query: str, page: int = 1, per_page: int = 10, **filters: Any) -> SearchPage:
+    """Search results for ``actor`` (agents also find internal articles), highlighted."""
+    from .search import highlight
+
+    page = max(page, 1)
+    result = search_ids(
+        query, internal=can_read_internal(actor), limit=per_page, offset=(page - 1) * per_page, **filters
+    )
+    articles = (
+        Article.objects.select_related("category").defer("search_document").in_bulk([pk for pk, _ in result.hits])
+    )
+    terms = [*result.query.terms, *query.split()]
+    hits = [
+        SearchHit(
+            article=articles[pk],
+            score=score,
+            title=highlight(articles[pk].title, terms),
+            snippet=snippet(html_to_text(articles[pk].body_html), terms),
+        )
+        for pk, score in result.hits
+        if pk in articles
+    ]
+    corrected = result.query.corrected_text if result.query.corrections else None
+    return SearchPage(
+        query=query,
+        corrected=corrected,
+        total=result.total,
+        hits=hits,
+        page=page,
+        pages=max(1, -(-result.total // per_page)),
+    )
+
+
+def help_center_deflection(*, start: datetime, end: datetime) -> dict[str, Any]:
+    """Help-center deflection in [start, end), computed in the database.
+
+    An article visit (a view in the help center, or a ticket-form suggestion the visitor
+    opened) deflects when the same visitor session submitted no ticket within
+    ``kb.services.DEFLECTION_WINDOW`` afterwards.
+
+    Returns::
+
+        {
+            "article_views": int,             # article visits in the period (all sources)
+            "views_deflected": int,           # of which no ticket followed
+            "suggestion_opens": int,          # ticket-form suggestions opened
+            "suggestions_deflected": int,     # of which the visitor gave up the ticket
+            "view_deflection_rate": float | None,        # views_deflected / article_views, 0..1
+            "suggestion_deflection_rate": float | None,  # suggestions_deflected / suggestion_opens
+        }
+
+    Rates are None ("no data") when their denominator is 0.
+    """
+    visits = ArticleVisit.objects.filter(created_at__gte=start, created_at__lt=end)
+    figures = visits.aggregate(
+        article_views=Count("pk"),
+        views_deflected=Count("pk", filter=Q(ticket__isnull=True)),
+        suggestion_opens=Count("pk", filter=Q(source=VisitSource.SUGGESTION)),
+        suggestions_deflected=Count("pk", filter=Q(source=VisitSource.SUGGESTION, ticket__isnull=True)),
+    )
+    views, opens = figures["article_views"], figures["suggestion_opens"]
+    figures["view_deflection_rate"] = figures["views_deflected"] / views if views else None
+    figures["suggestion_deflection_rate"] = figures["suggestions_deflected"] / opens if opens else None
+    return figures

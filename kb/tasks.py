@@ -1,0 +1,33 @@
+"""Celery tasks of the knowledge base: thin, idempotent, by id."""
+
+from celery import shared_task
+
+from .models import Article
+from .search import index_article
+
+
+@shared_task(ignore_result=True)
+def article_index_task(article_id: int) -> int:
+    """Re-index one article (enqueued when it is saved). Idempotent: the article's postings
+    are replaced. An article deleted meanwhile has nothing to index."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return 0
+    return index_article(article)
+
+
+@shared_task
+def triage_retrain_task() -> dict[str, int | float | None]:
+    """Scheduled nightly, and run on demand from the admin: trains the category and
+    priority models on the tickets so far and stores them as new versions."""
+    from .triage import triage_train_from_tickets
+
+    return triage_train_from_tickets()
+
+
+@shared_task(ignore_result=True)
+def ticket_auto_answer_task(ticket_id: int) -> bool:
+    """Enqueued by ``ticket_open`` after commit: maybe answer the new ticket with articles."""
+    from .autoanswer import ticket_auto_answer
+
+    return ticket_auto_answer(ticket_id=ticket_id)

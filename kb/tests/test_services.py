@@ -1,0 +1,104 @@
+import pytest
+from django.urls import reverse
+
+from kb.models import Article, ArticleRevision, KBCategory, TriageModel
+from kb.services import KBError, article_revision_restore, article_save
+from kb.tests.factories import KBCategoryFactory, article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_save_records_a_revision_and_an_old_one_can_be_restored(tier1_agent, manager):
+    # given an article edited twice
+    saved = article("Refund policy", "Seven days.")
+    article_save(
+        article=saved, editor=manager, title="Refund policy", body="Fourteen days.", category=saved.category,
+        language="en", status="published",
+    )  # fmt: skip
+    first = saved.revisions.get(number=1)
+    # when the first revision is restored
+    restored = article_revision_restore(revision=first, editor=manager)
+    # then
+    assert restored.body == "Seven days."
+    assert "Seven days." in restored.body_html
+    assert list(saved.revisions.values_list("number", flat=True)) == [3, 2, 1]
+    latest = saved.revisions.get(number=3)
+    assert latest.editor == manager
+    assert "Restored revision 1" in latest.note
+
+
+def test_an_article_needs_a_title_and_a_body():
+    with pytest.raises(KBError):
+        article_save(editor=None, title=" ", body="x", category=KBCategoryFactory(), language="en")
+
+
+def test_categories_have_two_levels():
+    from django.core.exceptions import ValidationError
+
+    top = KBCategoryFactory()
+    child = KBCategoryFactory(parent=top)
+    grandchild = KBCategory(slug="too-deep", name_en="x", name_zh_hans="x", parent=child)
+    with pytest.raises(ValidationError):
+        grandchild.full_clean()
+
+
+def test_admin_saves_through_the_service_with_a_revision(manager_client, django_capture_on_commit_callbacks):
+    category = KBCategoryFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            reverse("admin:kb_article_add"),
+            {
+                "title": "How to get an invoice",
+                "language": "en",
+                "translation_key": "2b1e4a52-8c1f-4b59-9a49-4d6a0e3f1c11",
+                "category": category.pk,
+                "status": "published",
+                "visibility": "public",
+                "summary": "",
+                "body": "Open **My orders**.",
+                "revisions-TOTAL_FORMS": "0",
+                "revisions-INITIAL_FORMS": "0",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = Article.objects.get()
+    assert "<strong>My orders</strong>" in saved.body_html
+    assert ArticleRevision.objects.filter(article=saved).count() == 1
+    assert saved.indexed_at is not None  # the index task ran (eagerly) after commit
+
+
+def test_admin_restores_a_revision(manager_client):
+    saved = article("Refund policy", "Seven days.")
+    revision = saved.revisions.get()
+    Article.objects.filter(pk=saved.pk).update(body="Changed.")
+    response = manager_client.post(
+        reverse("admin:kb_articlerevision_changelist"),
+        {"action": "restore", "_selected_action": [revision.pk]},
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=saved.pk).body == "Seven days."
+
+
+def test_admin_retrain_action_trains_on_demand(manager_client, triage_tickets):
+    from kb.triage import triage_train_from_tickets
+
+    triage_train_from_tickets()
+    first = TriageModel.objects.filter(target="category").get()
+    response = manager_client.post(
+        reverse("admin:kb_triagemodel_changelist"), {"action": "retrain", "_selected_action": [first.pk]}
+    )
+    assert response.status_code == 302
+    assert TriageModel.objects.filter(target="category", version=2, is_active=True).exists()
+
+
+def test_admin_retrain_button_trains_the_first_models(manager_client, triage_tickets, tier1_client):
+    changelist = manager_client.get(reverse("admin:kb_triagemodel_changelist")).content.decode()
+    assert reverse("admin:kb_triagemodel_retrain") in changelist
+    assert manager_client.get(reverse("admin:kb_triagemodel_retrain")).status_code == 405
+    response = manager_client.post(reverse("admin:kb_triagemodel_retrain"))
+    assert response.status_code == 302
+    assert TriageModel.objects.filter(is_active=True).count() == 2
+    refused = tier1_client.post(reverse("admin:kb_triagemodel_retrain"))
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("admin:login"))
+    assert TriageModel.objects.count() == 2

@@ -1,0 +1,102 @@
+import re
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from conftest import wait_until
+from kb import triage
+from kb.models import TriageModel, TriageTarget
+from kb.tasks import triage_retrain_task
+from kb.triage import triage_predict, triage_train_from_tickets
+
+
+def _csv(path, rows):
+    path.write_text("text,label\n" + "".join(f'"{text}",{label}\n' for text, label in rows), encoding="utf-8")
+    return str(path)
+
+
+TRAIN = [
+    ("想退款", "refund"),
+    ("课程买错了想退款", "refund"),
+    ("Refund my order please", "refund"),
+    ("I want a refund", "refund"),
+    ("退款什么时候到账", "refund"),
+    ("视频无法播放", "course-access"),
+    ("视频一直加载", "course-access"),
+    ("The video does not play", "course-access"),
+    ("Video keeps buffering", "course-access"),
+    ("课程视频打不开", "course-access"),
+]
+
+
+def test_evaluate_triage_prints_accuracy_and_macro_f1_last(tmp_path, capsys):
+    # given
+    train = _csv(tmp_path / "train.csv", TRAIN)
+    test = _csv(tmp_path / "test.csv", [("申请退款", "refund"), ("video will not play", "course-access")])
+    # when
+    call_command("evaluate_triage", "--train", train, "--test", test)
+    # then
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.fullmatch(r"accuracy=\d\.\d{4} macro_f1=\d\.\d{4}", last)
+    assert last == "accuracy=1.0000 macro_f1=1.0000"
+
+
+def test_evaluate_triage_refuses_bad_files_with_a_reason(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("question,answer\nx,y\n", encoding="utf-8")
+    good = _csv(tmp_path / "train.csv", TRAIN)
+    with pytest.raises(CommandError, match="header must be text,label"):
+        call_command("evaluate_triage", "--train", str(bad), "--test", good)
+    with pytest.raises(CommandError, match="missing.csv"):
+        call_command("evaluate_triage", "--train", good, "--test", str(tmp_path / "missing.csv"))
+
+
+@pytest.mark.django_db
+def test_training_stores_versions_with_figures_and_predicts_with_confidence(triage_tickets, monkeypatch):
+    # when
+    result = triage_train_from_tickets()
+    again = triage_train_from_tickets()
+    # then
+    assert result["examples"] == 24
+    assert (result["category_version"], again["category_version"]) == (1, 2)
+    active = TriageModel.objects.get(target=TriageTarget.CATEGORY, is_active=True)
+    assert active.version == 2
+    assert active.accuracy is not None
+    assert active.macro_f1 is not None
+    assert active.labels == ["course-access", "refund"]
+    assert TriageModel.objects.filter(target=TriageTarget.PRIORITY, is_active=True).count() == 1
+    loads = []
+    real_load = triage.joblib.load
+    monkeypatch.setattr(triage.joblib, "load", lambda f: loads.append(1) or real_load(f))
+    triage._loaded.clear()
+    first = triage_predict(subject="视频播放不了", body="一直在加载")
+    second = triage_predict(subject="I want my money back, refund", body="wrong course")
+    assert first.label == "course-access"
+    assert second.label == "refund"
+    assert 0.5 < first.confidence <= 1.0
+    assert first.version == 2
+    assert len(loads) == 1  # loaded once per process and version, not per prediction
+
+
+@pytest.mark.django_db
+def test_no_model_no_prediction():
+    assert triage_predict(subject="退款", body="退款") is None
+
+
+def test_retraining_is_in_the_beat_schedule():
+    assert "kb.tasks.triage_retrain_task" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_retraining_task_runs_through_a_real_worker(worker_app, triage_tickets):
+    # given past tickets and no model yet
+    assert not TriageModel.objects.exists()
+    # when the scheduled task is sent to a real worker
+    with start_worker(worker_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        triage_retrain_task.delay()
+        # then both models are trained and stored as version 1
+        assert wait_until(lambda: TriageModel.objects.filter(is_active=True).count() == 2, timeout=60)
+    assert set(TriageModel.objects.values_list("target", "version")) == {("category", 1), ("priority", 1)}

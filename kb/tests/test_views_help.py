@@ -1,0 +1,164 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kb.models import ArticleFeedback, ArticleVisit, VisitSource
+from kb.selectors import help_center_deflection
+from kb.tests.factories import KBCategoryFactory, article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_categories_popular_and_recent_articles_in_the_readers_language(anon_client):
+    # given
+    parent = KBCategoryFactory(slug="payment", name_en="Payment", name_zh_hans="支付")
+    child = KBCategoryFactory(slug="invoices", name_en="Invoices", name_zh_hans="发票", parent=parent)
+    article("How to get an invoice", "Open your orders.", category=child)
+    article("如何开具发票", "打开订单页面。", category=child, language="zh-hans")
+    # when
+    response = anon_client.get(reverse("help:home"))
+    # then
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Payment" in text
+    assert "Invoices" in text
+    assert "How to get an invoice" in text
+    assert "如何开具发票" not in text
+    assert reverse("help:search") in text
+    zh = anon_client.get(reverse("help:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "如何开具发票" in zh
+
+
+def test_category_page_lists_its_articles_and_its_subcategories(anon_client):
+    parent = KBCategoryFactory(slug="access", name_en="Access")
+    child = KBCategoryFactory(slug="playback", name_en="Playback", parent=parent)
+    article("Video will not play", "Clear the cache.", category=child)
+    response = anon_client.get(reverse("help:category-detail", kwargs={"slug": "access"}))
+    assert "Video will not play" in response.content.decode()
+    assert "Playback" in response.content.decode()
+    assert anon_client.get(reverse("help:category-detail", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_article_page_counts_the_visit_and_shows_related_articles_and_the_ticket_link(anon_client):
+    category = KBCategoryFactory()
+    main = article("Refund policy", "Within seven days.", category=category)
+    article("Refund status", "Check your orders.", category=category)
+    response = anon_client.get(reverse("help:article-detail", kwargs={"pk": main.pk}))
+    text = response.content.decode()
+    assert "Refund status" in text
+    assert reverse("help:ticket-new") in text
+    main.refresh_from_db()
+    assert main.view_count == 1
+    assert ArticleVisit.objects.get().source == VisitSource.BROWSE
+
+
+def test_feedback_is_recorded_once_per_visitor_and_can_be_changed(anon_client):
+    # given
+    saved = article("Refund policy", "Within seven days.")
+    url = reverse("help:article-feedback", kwargs={"pk": saved.pk})
+    # when
+    first = anon_client.post(url, {"helpful": "yes"}, HTTP_HX_REQUEST="true")
+    anon_client.post(url, {"helpful": "no", "comment": "Missing the exact steps"}, HTTP_HX_REQUEST="true")
+    # then
+    assert first.status_code == 200
+    assert "Thank you" in first.content.decode()
+    feedback = ArticleFeedback.objects.get()
+    assert feedback.helpful is False
+    assert feedback.comment == "Missing the exact steps"
+    saved.refresh_from_db()
+    assert (saved.helpful_count, saved.not_helpful_count) == (0, 1)
+
+
+def test_feedback_without_an_answer_is_refused_with_the_form(anon_client):
+    saved = article("Refund policy", "Within seven days.")
+    url = reverse("help:article-feedback", kwargs={"pk": saved.pk})
+    response = anon_client.post(url, {"helpful": "maybe", "comment": "kept"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "kept" in response.content.decode()
+    assert not ArticleFeedback.objects.exists()
+    page = anon_client.post(url, {"comment": "kept"})
+    assert page.status_code == 400
+    assert "Refund policy" in page.content.decode()
+
+
+def test_search_page_highlights_matches_and_paginates(anon_client):
+    category = KBCategoryFactory()
+    for n in range(12):
+        article(f"视频无法播放 {n}", "请清除缓存后重新播放课程视频。", category=category, language="zh-hans")
+    response = anon_client.get(reverse("help:search"), {"q": "视频播放"})
+    text = response.content.decode()
+    assert "<mark>视频</mark>" in text
+    assert "12 articles found" in text
+    assert "Page 1 of 2" in text
+    second = anon_client.get(reverse("help:search"), {"q": "视频播放", "page": "2"}).content.decode()
+    assert "Page 2 of 2" in second
+    assert anon_client.get(reverse("help:search"), {"q": "视频播放", "page": "x"}).status_code == 200
+
+
+def test_search_shows_the_corrected_query(anon_client):
+    article("Membership renewal", "Renew your membership before it expires.")
+    text = anon_client.get(reverse("help:search"), {"q": "membreship"}).content.decode()
+    assert "membership" in text.lower()
+    assert "Showing results for" in text
+
+
+def test_ticket_form_suggests_articles_while_typing(anon_client):
+    saved = article("How to request a refund", "Open My orders.")
+    form = anon_client.get(reverse("help:ticket-new")).content.decode()
+    assert 'hx-get="/suggest/"' in form
+    assert 'id="kb-suggestions"' in form
+    response = anon_client.get(reverse("help:suggest"), {"subject": "refund please"}, HTTP_HX_REQUEST="true")
+    assert f"/articles/{saved.pk}/?from=suggestion" in response.content.decode()
+    assert "article" not in anon_client.get(reverse("help:suggest"), {"subject": "x"}).content.decode().lower()
+
+
+def test_suggestion_opened_then_ticket_submitted_is_not_a_deflection(anon_client):
+    # given
+    opened = article("How to request a refund", "Open My orders.")
+    anon_client.get(reverse("help:article-detail", kwargs={"pk": opened.pk}) + "?from=suggestion")
+    start = timezone.now() - timedelta(hours=1)
+    before = help_center_deflection(start=start, end=timezone.now() + timedelta(hours=1))
+    # when
+    anon_client.post(
+        reverse("help:ticket-new"),
+        {"name": "Li Lei", "email": "li.lei@example.com", "subject": "Refund", "message": "Please refund me."},
+    )
+    after = help_center_deflection(start=start, end=timezone.now() + timedelta(hours=1))
+    # then
+    assert before["suggestion_opens"] == 1
+    assert before["suggestions_deflected"] == 1
+    assert before["suggestion_deflection_rate"] == 1.0
+    assert after["suggestions_deflected"] == 0
+    assert after["suggestion_deflection_rate"] == 0.0
+    assert ArticleVisit.objects.get().ticket is not None
+
+
+def test_deflection_without_visits_is_no_data():
+    now = timezone.now()
+    figures = help_center_deflection(start=now - timedelta(days=1), end=now)
+    assert figures["article_views"] == 0
+    assert figures["view_deflection_rate"] is None
+    assert figures["suggestion_deflection_rate"] is None
+
+
+def test_home_and_search_render_in_chinese(anon_client):
+    article("如何申请退款", "在订单页申请。", language="zh-hans")
+    response = anon_client.get(reverse("help:search"), {"q": "退款"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert "<mark>退款</mark>" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_search_and_category_pages_make_a_constant_number_of_queries(anon_client, django_assert_num_queries, rows):
+    # given an index already loaded by a first search
+    category = KBCategoryFactory(slug="constant")
+    for n in range(rows):
+        article(f"Refund step {n}", "Open My orders and request a refund.", category=category)
+    anon_client.get(reverse("help:search"), {"q": "refund"})
+    # when / then: the same queries whatever the number of results
+    with django_assert_num_queries(2):  # index freshness, the page's articles
+        anon_client.get(reverse("help:search"), {"q": "refund"})
+    with django_assert_num_queries(4):  # category, count, articles, subcategories
+        anon_client.get(reverse("help:category-detail", kwargs={"slug": "constant"}))
