@@ -56,7 +56,7 @@ def ticket_suggestions(*, ticket: Ticket, internal: bool = False, limit: int = A
 
 
 def _answer_body(*, ticket: Ticket, articles: list[Article]) -> str:
-    base = getattr(settings, "HELPDESK_SITE_URL", "").rstrip("/")
+    base = settings.HELPDESK_SITE_URL
     lines = [
         _("Hello %(name)s,") % {"name": ticket.customer.name or ticket.customer.email},
         "",
