@@ -4,7 +4,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -132,3 +132,11 @@ def report_snapshot_compute(*, granularity: str, period: Period) -> bool:
                 computed_at=now, duration_ms=int((time.monotonic() - began) * 1000), runs=F("runs") + 1
             )
     return True
+
+
+def report_refresh_request(*, granularity: str, day: date) -> None:
+    """Queue the computation of the period of ``granularity`` holding ``day``, once the
+    current transaction commits."""
+    from .tasks import report_snapshot_compute_task
+
+    transaction.on_commit(lambda: report_snapshot_compute_task.delay(granularity=granularity, day=day.isoformat()))

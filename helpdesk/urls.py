@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.urls import desk_patterns as accounts_desk_patterns
+from analytics.api.urls import api_patterns as analytics_api_patterns
 from kb.urls import help_patterns as kb_help_patterns
 from tickets.api.urls import api_patterns as tickets_api_patterns
 from tickets.urls_desk import desk_patterns as tickets_desk_patterns
@@ -20,6 +21,7 @@ desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns]
 
 api_patterns = [
     *tickets_api_patterns,
+    *analytics_api_patterns,
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
