@@ -8,6 +8,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import CustomerFactory
@@ -146,3 +147,22 @@ def test_scheduled_reports_run_through_a_real_worker(worker_app, manager_client)
         assert wait_until(lambda: ReportRun.objects.filter(computed_at__isnull=False).count() == 4, timeout=60)
     today = ReportSnapshot.objects.get(granularity="day", start=period_relative("day", 0).start, dimension="overall")
     assert today.data["volume"]["created"] == 2
+    # and the report pages show what the worker computed
+    page = manager_client.get(reverse("reports:volume"))
+    assert page.context["current"] == today
+    assert page.context["tables"][0].rows[-1][1] == 2
+    monthly = manager_client.get(reverse("reports:volume"), {"granularity": "month"})
+    assert monthly.context["current"].start == period_relative("month", -1).start
+
+
+@pytest.mark.django_db
+def test_compute_reports_missing_skips_periods_already_computed():
+    call_command(
+        "compute_reports", "--from", "2026-03-10", "--to", "2026-03-10", "--granularity", "day", stdout=StringIO()
+    )
+    out = StringIO()
+    call_command(
+        "compute_reports", "--missing", "--from", "2026-03-09", "--to", "2026-03-10", "--granularity", "day", stdout=out
+    )
+    assert "1 periods computed" in out.getvalue()
+    assert ReportRun.objects.get(start=datetime(2026, 3, 10, tzinfo=TZ)).runs == 1

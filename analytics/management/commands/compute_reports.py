@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analytics.models import Granularity
+from analytics.models import Granularity, ReportRun
 from analytics.periods import periods_between
 from analytics.services import report_snapshot_compute
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
             action="append",
             help="Only this granularity (repeatable); default: day, week and month.",
         )
+        parser.add_argument("--missing", action="store_true", help="Only the periods that have never been computed.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -40,7 +41,16 @@ class Command(BaseCommand):
             raise CommandError(f"At most {MAX_DAYS} days at once.")
         computed = skipped = 0
         for granularity in options["granularity"] or Granularity.values:
+            done = set()
+            if options["missing"]:
+                done = set(
+                    ReportRun.objects.filter(granularity=granularity, computed_at__isnull=False).values_list(
+                        "start", flat=True
+                    )
+                )
             for period in periods_between(granularity, first, last):
+                if period.start in done:
+                    continue
                 if report_snapshot_compute(granularity=granularity, period=period):
                     computed += 1
                 else:
