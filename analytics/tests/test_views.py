@@ -176,3 +176,13 @@ def test_api_is_documented_in_the_schema(manager_client):
     schema = manager_client.get(reverse("api:schema"), {"format": "json"}).json()
     operation = schema["paths"]["/api/reports/snapshots/"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"granularity", "start", "end", "dimension"}
+
+
+def test_pages_render_in_chinese(manager_client, computed_today):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        page = manager_client.get(reverse("reports:satisfaction"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert "满意度与净推荐值" in html
+    assert "下载 CSV" in html

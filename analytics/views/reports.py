@@ -277,7 +277,9 @@ class SatisfactionView(ReportPageView):
             ),
         ]
         charts = [
-            line_chart(_("CSAT (% satisfied)"), self.labels(), [(_("CSAT"), self.trend("csat", "score"))], y_max=100),
+            line_chart(
+                _("CSAT, share satisfied (%)"), self.labels(), [(_("CSAT"), self.trend("csat", "score"))], y_max=100
+            ),
             bar_chart(_("CSAT ratings, latest period"), list(csat_distribution), list(csat_distribution.values())),
             bar_chart(_("NPS scores, latest period"), list(nps_distribution), list(nps_distribution.values())),
         ]
