@@ -8,7 +8,7 @@ numbers) reaches Python, which is what k-means needs.
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, FilteredRelation, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,16 +30,20 @@ def learner_features(*, end: datetime, course: int | None = None) -> list[dict[s
     ``SEGMENT_WEEKS`` weeks before ``end`` and the share of their enrollments completed."""
     last_day = timezone.localtime(end).date() - timedelta(days=1)
     first_day = last_day - timedelta(weeks=SEGMENT_WEEKS) + timedelta(days=1)
-    in_window = Q(activities__day__gte=first_day, activities__day__lte=last_day)
-    enrollments = Enrollment.objects.filter(enrolled_at__lt=end)
+    # Join only the window's activity rows (not every day of every enrollment).
+    enrollments = Enrollment.objects.filter(enrolled_at__lt=end).annotate(
+        recent=FilteredRelation(
+            "activities", condition=Q(activities__day__gte=first_day, activities__day__lte=last_day)
+        )
+    )
     if course is not None:
         enrollments = enrollments.filter(course_id=course)
     rows = (
         enrollments.order_by()
         .values("customer_id", "customer__name", "customer__email")
         .annotate(
-            minutes=Coalesce(Sum("activities__minutes", filter=in_window), 0),
-            sessions=Coalesce(Sum("activities__sessions", filter=in_window), 0),
+            minutes=Coalesce(Sum("recent__minutes"), 0),
+            sessions=Coalesce(Sum("recent__sessions"), 0),
             enrollments=Count("pk", distinct=True),
             completed=Count("pk", distinct=True, filter=Q(completed_at__isnull=False, completed_at__lt=end)),
         )
