@@ -186,3 +186,9 @@ def test_pages_render_in_chinese(manager_client, computed_today):
     html = page.content.decode()
     assert "满意度与净推荐值" in html
     assert "下载 CSV" in html
+
+
+def test_filters_show_the_range_shown(manager_client):
+    today = timezone.localdate()
+    page = manager_client.get(reverse("reports:volume"), {"granularity": "week"}).content.decode()
+    assert f'name="end" value="{today.isoformat()}"' in page
