@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import AgentTier, Course, Role, User
+from accounts.models import AgentTier, Course, User
 from tickets.models import Category, Channel
 
 from .metrics.db import NONE_KEY
@@ -84,8 +84,9 @@ def dimension_labels(dimension: str, keys: set[str] | None = None) -> dict[str, 
         categories = Category.objects.all() if ids is None else Category.objects.filter(pk__in=ids)
         labels.update({str(category.pk): category.name for category in categories})
     elif dimension == Dimension.AGENT:
+        # Agents through their profile (a few rows), not the role group (a join over every user).
         agents = (
-            User.objects.filter(groups__name=Role.AGENT) if ids is None else User.objects.filter(pk__in=ids)
+            User.objects.filter(agent_profile__isnull=False) if ids is None else User.objects.filter(pk__in=ids)
         ).only("pk", "name", "email")
         labels.update({str(agent.pk): str(agent) for agent in agents})
     elif dimension == Dimension.COURSE:

@@ -192,3 +192,19 @@ def test_filters_show_the_range_shown(manager_client):
     today = timezone.localdate()
     page = manager_client.get(reverse("reports:volume"), {"granularity": "week"}).content.decode()
     assert f'name="end" value="{today.isoformat()}"' in page
+
+
+def test_customer_comments_are_escaped_on_the_page_and_not_formulas_in_csv(manager_client):
+    today = timezone.localdate()
+    make_tickets(today)
+    from tickets.models import CSATResponse
+
+    CSATResponse.objects.update(comment="=HYPERLINK(1)<script>alert(1)</script>")
+    report_snapshot_compute(granularity="day", period=period_of("day", today))
+    page = manager_client.get(reverse("reports:satisfaction")).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+    export = manager_client.get(reverse("reports:satisfaction"), {"export": "csat-comments"}).content.decode(
+        "utf-8-sig"
+    )
+    assert "'=HYPERLINK(1)" in export

@@ -73,7 +73,6 @@ class ReportPageView(SurfaceAccessMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.form = ReportFilterForm(request.GET or None)
         scope = self.form.scope()
-        self._show_range(scope)
         if not self.by_dimension:
             scope = ReportScope(granularity=scope.granularity, first=scope.first, last=scope.last)
         self.scope = scope
@@ -95,18 +94,6 @@ class ReportPageView(SurfaceAccessMixin, TemplateView):
 
     def build(self) -> dict[str, Any]:
         raise NotImplementedError
-
-    def _show_range(self, scope: ReportScope) -> None:
-        """Fill the form's empty fields with the range shown, so the filters say it."""
-        shown = {"granularity": scope.granularity, "start": scope.first.isoformat(), "end": scope.last.isoformat()}
-        if not self.form.is_bound:
-            self.form.initial.update(shown)
-        elif self.form.is_valid():
-            data = self.form.data.copy()
-            for name, value in shown.items():
-                if not data.get(name):
-                    data[name] = value
-            self.form.data = data
 
     def labels(self) -> list[str]:
         return [period_label(self.scope.granularity, snapshot.start) for snapshot in self.series]
@@ -135,6 +122,9 @@ class ReportPageView(SurfaceAccessMixin, TemplateView):
             form=self.form,
             scope=self.scope,
             segment_label=segment_label,
+            segment_value="overall"
+            if self.scope.dimension == Dimension.OVERALL
+            else f"{self.scope.dimension}:{self.scope.key}",
             by_dimension=self.by_dimension,
             current=self.current,
             current_label=period_label(self.scope.granularity, self.current.start) if self.current else "",
