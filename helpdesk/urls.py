@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.urls import desk_patterns as accounts_desk_patterns
 from accounts.views.language import language_set
+from analytics.api.urls import api_patterns as analytics_api_patterns
 from kb.api.urls import api_patterns as kb_api_patterns
 from kb.urls import desk_patterns as kb_desk_patterns
 from kb.urls import help_patterns as kb_help_patterns
@@ -24,6 +25,7 @@ desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patte
 api_patterns = [
     *tickets_api_patterns,
     *kb_api_patterns,
+    *analytics_api_patterns,
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -92,4 +92,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kb.tasks.triage_retrain_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Report snapshots (analytics): every metric per period and dimension, replacing the
+    # stored ones. Today's: every 15 minutes (:00, :15, :30, :45).
+    "reports-today": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(minute="*/15"),
+        "kwargs": {"granularity": "day", "offset": 0},
+    },
+    # Yesterday's, final: daily at 00:20.
+    "reports-yesterday": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(hour=0, minute=20),
+        "kwargs": {"granularity": "day", "offset": -1},
+    },
+    # Last week's (Monday to Sunday): Mondays at 00:40.
+    "reports-last-week": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(hour=0, minute=40, day_of_week=1),
+        "kwargs": {"granularity": "week", "offset": -1},
+    },
+    # Last month's: on the 1st at 01:00.
+    "reports-last-month": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(hour=1, minute=0, day_of_month=1),
+        "kwargs": {"granularity": "month", "offset": -1},
+    },
 }

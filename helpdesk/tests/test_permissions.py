@@ -42,6 +42,9 @@ ATTACHMENT_A = {
     "manager": 200,
     "admin": 200,
 }
+# Report refresh (POST only) asked with GET: 405 once past the access check.
+REPORTS_POST = {**REPORTS, "manager": 405, "admin": 405}
+REPORTS_API = {**dict.fromkeys(ROLES, 403), "manager": 200, "admin": 200}
 # POST-only desk actions asked with GET: 405 once past the access check.
 DESK_POST = {**DESK, **dict.fromkeys(("tier1", "tier2", "manager", "admin"), 405)}
 
@@ -51,6 +54,12 @@ MATRIX = [
     ("desk:home", None, DESK),
     ("desk:customer-detail", "customer_a", DESK),
     ("reports:home", None, REPORTS),
+    *[
+        (f"reports:{page}", None, REPORTS)
+        for page in ("satisfaction", "times", "volume", "escalations", "deflection", "agents", "customers", "learners")
+    ],
+    ("reports:refresh", None, REPORTS_POST),
+    ("api:report-snapshot-list", None, REPORTS_API),
     ("admin:index", None, ADMIN),
     ("admin:accounts_agentprofile_changelist", None, ADMIN),
     ("admin:helpdesk_workerheartbeat_changelist", None, ADMIN),

@@ -1,0 +1,321 @@
+"""Ticket metrics: volume and backlog, first response and resolution times, SLA
+compliance, escalation, deflection by auto-answer, CSAT and NPS.
+
+Each function takes a ``Period``, optional ``Filters`` and optionally ``group_by`` (a
+dimension name). Not grouped, it returns one result, or ``None`` when there is no data.
+Grouped, it returns ``{dimension value: result}`` for the values that have data. See
+docs/metrics.md for the definitions, which this module follows exactly.
+"""
+
+import math
+from typing import Any
+
+from django.db.models import Avg, Count, F, Q, StdDev
+
+from kb.selectors import help_center_deflection as visits_deflection
+from tickets.models import CSATResponse, NPSResponse, Ticket, TicketEvent
+
+from .db import DIMENSION_FIELDS, NO_FILTERS, Filters, Period, SecondsBetween, finish, group_key, grouped, percentiles
+
+# Thresholds of the P(response < t) curve, in minutes.
+RESPONSE_CURVE_MINUTES = (5, 15, 30, 60, 120, 240, 480, 1440)
+CSAT_SATISFIED_FROM = 4
+NPS_PROMOTER_FROM = 9
+NPS_DETRACTOR_UP_TO = 6
+ESCALATED_EVENT = "tickets.ticket.escalated"
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return None if not whole else round(100.0 * part / whole, 1)
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def tickets_counted(filters: Filters = NO_FILTERS) -> Any:
+    """The tickets every ticket metric reads: not merged into another (a merged ticket is
+    a duplicate of its target), within the dimension filters."""
+    return Ticket.objects.filter(merged_into__isnull=True).filter(filters.ticket_q())
+
+
+def volume(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
+    """Tickets created and resolved in the period, the resolution rate (resolved / created)
+    and the backlog at the period's end (created before it, not resolved before it)."""
+    tickets = tickets_counted(filters)
+    rows = grouped(
+        tickets.filter(
+            Q(created_at__lt=period.end)
+            & (Q(created_at__gte=period.start) | Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.start))
+        ),
+        group_by,
+        created=Count("pk", filter=period.lookup("created_at")),
+        resolved=Count("pk", filter=period.lookup("resolved_at")),
+        backlog=Count("pk", filter=Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end)),
+    )
+
+    def build(key: str | None, row: dict[str, Any]) -> dict | None:
+        if not row or not (row["created"] or row["resolved"] or row["backlog"]):
+            return None
+        return {
+            "created": row["created"],
+            "resolved": row["resolved"],
+            "backlog": row["backlog"],
+            "resolution_rate": _pct(row["resolved"], row["created"]),
+        }
+
+    return finish(rows, build, group_by)
+
+
+def _normal_cdf(x: float, mean: float, deviation: float) -> float:
+    if deviation <= 0:
+        return 1.0 if x > mean else 0.0
+    return 0.5 * (1.0 + math.erf((x - mean) / (deviation * math.sqrt(2.0))))
+
+
+def _times(queryset: Any, value: Any, group_by: str | None, *, curve: bool) -> dict[str | None, dict]:
+    annotated = queryset.annotate(seconds=value).filter(seconds__isnull=False)
+    aggregates: dict[str, Any] = {
+        "count": Count("pk"),
+        "mean": Avg("seconds"),
+        "deviation": StdDev("seconds"),
+    }
+    if curve:
+        for minutes in RESPONSE_CURVE_MINUTES:
+            aggregates[f"under_{minutes}"] = Count("pk", filter=Q(seconds__lt=minutes * 60))
+    rows = grouped(annotated, group_by, **aggregates)
+    ranks = percentiles(queryset, value, group_by)
+    for key, row in rows.items():
+        row["percentiles"] = ranks.get(key, {})
+    return rows
+
+
+def _time_result(row: dict[str, Any], *, curve: bool) -> dict | None:
+    if not row or not row["count"]:
+        return None
+    result: dict[str, Any] = {
+        "count": row["count"],
+        "mean_seconds": _seconds(row["mean"]),
+        "median_seconds": _seconds(row["percentiles"].get(0.5)),
+        "p90_seconds": _seconds(row["percentiles"].get(0.9)),
+        "stddev_seconds": _seconds(row["deviation"]),
+    }
+    if curve:
+        result["curve"] = [
+            {
+                "minutes": minutes,
+                "empirical": round(row[f"under_{minutes}"] / row["count"], 4),
+                "normal": round(_normal_cdf(minutes * 60.0, row["mean"], row["deviation"] or 0.0), 4),
+            }
+            for minutes in RESPONSE_CURVE_MINUTES
+        ]
+    return result
+
+
+def first_response_time(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
+    """Seconds from creation to the first public reply by a person, over the tickets whose
+    first response falls in the period; automatic replies never set ``first_responded_at``.
+    Mean, median, p90, standard deviation and the P(response < t) curve, empirical beside
+    the normal model Φ((t − μ)/σ) with μ and σ of the same tickets."""
+    tickets = tickets_counted(filters).filter(period.lookup("first_responded_at"))
+    rows = _times(tickets, SecondsBetween("first_responded_at", "created_at"), group_by, curve=True)
+    return finish(rows, lambda key, row: _time_result(row, curve=True), group_by)
+
+
+def auto_answer_time(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
+    """Automatic answers, reported apart from first responses: seconds from creation to the
+    automatic answer, over the tickets auto-answered in the period."""
+    tickets = tickets_counted(filters).filter(period.lookup("auto_answered_at"))
+    rows = _times(tickets, SecondsBetween("auto_answered_at", "created_at"), group_by, curve=False)
+    return finish(rows, lambda key, row: _time_result(row, curve=False), group_by)
+
+
+def resolution_time(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
+    """Seconds from creation to resolution, minus the time spent waiting on the customer
+    (``sla_paused_minutes``), over the tickets resolved in the period."""
+    tickets = tickets_counted(filters).filter(period.lookup("resolved_at"))
+    value = SecondsBetween("resolved_at", "created_at") - F("sla_paused_minutes") * 60.0
+    rows = _times(tickets, value, group_by, curve=False)
+    return finish(rows, lambda key, row: _time_result(row, curve=False), group_by)
+
+
+def sla_compliance(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
+    """Share of tickets that met their targets. First response: tickets first answered in
+    the period that had a target, met when never marked breached. Resolution: tickets
+    resolved in the period that had a target, met when never marked breached. Both: tickets
+    resolved in the period with both targets, neither breached."""
+    tickets = tickets_counted(filters).filter(period.lookup("first_responded_at") | period.lookup("resolved_at"))
+    responded = period.lookup("first_responded_at") & Q(first_response_due_at__isnull=False)
+    resolved = period.lookup("resolved_at") & Q(resolution_due_at__isnull=False)
+    both = resolved & Q(first_response_due_at__isnull=False)
+    rows = grouped(
+        tickets,
+        group_by,
+        responded=Count("pk", filter=responded),
+        responded_met=Count("pk", filter=responded & Q(first_response_breached_at__isnull=True)),
+        resolved=Count("pk", filter=resolved),
+        resolved_met=Count("pk", filter=resolved & Q(resolution_breached_at__isnull=True)),
+        both=Count("pk", filter=both),
+        both_met=Count(
+            "pk", filter=both & Q(first_response_breached_at__isnull=True, resolution_breached_at__isnull=True)
+        ),
+    )
+
+    def build(key: str | None, row: dict[str, Any]) -> dict | None:
+        if not row or not (row["responded"] or row["resolved"]):
+            return None
+        return {
+            "first_response_tickets": row["responded"],
+            "first_response_met": _pct(row["responded_met"], row["responded"]),
+            "resolution_tickets": row["resolved"],
+            "resolution_met": _pct(row["resolved_met"], row["resolved"]),
+            "both_met": _pct(row["both_met"], row["both"]),
+        }
+
+    return finish(rows, build, group_by)
+
+
+def escalation(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
+    """Share of the tickets created in the period that reached tier 2 (``escalated_at`` set,
+    by an agent or a rule), and the escalations made in the period counted by rule
+    (``data.rule`` of the escalation event: manual, first_response_breach, complaint...)."""
+    tickets = tickets_counted(filters).filter(period.lookup("created_at"))
+    rows = grouped(tickets, group_by, created=Count("pk"), escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
+    events = TicketEvent.objects.filter(
+        period.lookup("created_at"), type=ESCALATED_EVENT, ticket__merged_into__isnull=True
+    ).filter(filters.ticket_q("ticket__"))
+    counts: dict[str | None, dict[str, int]] = {}
+    dimension = None if group_by is None else "ticket__" + DIMENSION_FIELDS[group_by]
+    for row in events.order_by().values(*filter(None, ["data__rule", dimension])).annotate(n=Count("pk")):
+        key = None if dimension is None else group_key(row[dimension])
+        counts.setdefault(key, {})[row["data__rule"] or "unknown"] = row["n"]
+        rows.setdefault(key, {"created": 0, "escalated": 0})
+
+    def build(key: str | None, row: dict[str, Any]) -> dict | None:
+        rules = counts.get(key, {})
+        if not row.get("created") and not rules:
+            return None
+        return {
+            "created": row.get("created") or 0,
+            "escalated": row.get("escalated") or 0,
+            "rate": _pct(row.get("escalated") or 0, row.get("created") or 0),
+            "events": sum(rules.values()),
+            "by_rule": dict(sorted(rules.items(), key=lambda item: (-item[1], item[0]))),
+        }
+
+    return finish(rows, build, group_by)
+
+
+def deflection(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
+    """Auto-answer deflection: of the tickets auto-answered in the period, the share the
+    customer's "this solved it" resolved without an agent (``deflected_at`` set)."""
+    tickets = tickets_counted(filters).filter(period.lookup("auto_answered_at"))
+    rows = grouped(tickets, group_by, answered=Count("pk"), deflected=Count("pk", filter=Q(deflected_at__isnull=False)))
+
+    def build(key: str | None, row: dict[str, Any]) -> dict | None:
+        if not row or not row["answered"]:
+            return None
+        return {
+            "auto_answered": row["answered"],
+            "deflected": row["deflected"],
+            "rate": _pct(row["deflected"], row["answered"]),
+        }
+
+    return finish(rows, build, group_by)
+
+
+def help_center_deflection(*, period: Period) -> dict[str, Any] | None:
+    """Help-center deflection: of the article visits in the period (a help-center view, or
+    a ticket-form suggestion opened), the share after which the same visitor session sent
+    no ticket within the knowledge base's deflection window; the same for suggestions
+    alone. Counted by ``kb.selectors.help_center_deflection``; rates here in %. Overall
+    only: a visit has no channel, category, tier or agent."""
+    figures = visits_deflection(start=period.start, end=period.end)
+    if not figures["article_views"]:
+        return None
+    return {
+        "article_views": figures["article_views"],
+        "views_deflected": figures["views_deflected"],
+        "view_rate": _pct(figures["views_deflected"], figures["article_views"]),
+        "suggestion_opens": figures["suggestion_opens"],
+        "suggestions_deflected": figures["suggestions_deflected"],
+        "suggestion_rate": _pct(figures["suggestions_deflected"], figures["suggestion_opens"]),
+    }
+
+
+LATEST_COMMENTS = 10
+
+
+def csat(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
+    """CSAT: share of the ratings given in the period that are 4 or 5 (of 5), in %, with
+    the distribution of ratings 1–5. A 3 is not satisfied."""
+    responses = CSATResponse.objects.filter(period.lookup("created_at"), ticket__merged_into__isnull=True).filter(
+        filters.ticket_q("ticket__")
+    )
+    aggregates: dict[str, Any] = {
+        "count": Count("pk"),
+        "satisfied": Count("pk", filter=Q(rating__gte=CSAT_SATISFIED_FROM)),
+    }
+    for rating in range(1, 6):
+        aggregates[f"r{rating}"] = Count("pk", filter=Q(rating=rating))
+    rows = grouped(responses, group_by, "ticket__", **aggregates)
+
+    def build(key: str | None, row: dict[str, Any]) -> dict | None:
+        if not row or not row["count"]:
+            return None
+        return {
+            "responses": row["count"],
+            "satisfied": row["satisfied"],
+            "score": _pct(row["satisfied"], row["count"]),
+            "distribution": {str(rating): row[f"r{rating}"] for rating in range(1, 6)},
+        }
+
+    return finish(rows, build, group_by)
+
+
+def csat_comments(*, period: Period, filters: Filters = NO_FILTERS, limit: int = LATEST_COMMENTS) -> list[dict]:
+    """The latest CSAT comments given in the period (newest first)."""
+    rows = (
+        CSATResponse.objects.filter(period.lookup("created_at"), ticket__merged_into__isnull=True)
+        .filter(filters.ticket_q("ticket__"))
+        .exclude(comment="")
+        .order_by("-created_at", "-pk")
+        .values("ticket_id", "rating", "comment", "created_at")[:limit]
+    )
+    return [{**row, "created_at": row["created_at"].isoformat()} for row in rows]
+
+
+def nps(*, period: Period) -> dict | None:
+    """NPS: % promoters (9–10) − % detractors (0–6) among the surveys answered in the
+    period, from −100 to 100, with the distribution of scores 0–10. A 6 is a detractor, 7
+    and 8 are passive. NPS is asked of customers, not about tickets: no dimension applies."""
+    aggregates: dict[str, Any] = {
+        "count": Count("pk"),
+        "promoters": Count("pk", filter=Q(score__gte=NPS_PROMOTER_FROM)),
+        "detractors": Count("pk", filter=Q(score__lte=NPS_DETRACTOR_UP_TO)),
+    }
+    for score in range(11):
+        aggregates[f"s{score}"] = Count("pk", filter=Q(score=score))
+    row = NPSResponse.objects.filter(period.lookup("answered_at"), score__isnull=False).aggregate(**aggregates)
+    if not row["count"]:
+        return None
+    passives = row["count"] - row["promoters"] - row["detractors"]
+    return {
+        "responses": row["count"],
+        "promoters": row["promoters"],
+        "passives": passives,
+        "detractors": row["detractors"],
+        "score": round(100.0 * (row["promoters"] - row["detractors"]) / row["count"], 1),
+        "distribution": {str(score): row[f"s{score}"] for score in range(11)},
+    }
+
+
+def nps_comments(*, period: Period, limit: int = LATEST_COMMENTS) -> list[dict]:
+    """The latest NPS comments answered in the period (newest first)."""
+    rows = (
+        NPSResponse.objects.filter(period.lookup("answered_at"), score__isnull=False)
+        .exclude(comment="")
+        .order_by("-answered_at", "-pk")
+        .values("customer_id", "score", "comment", "answered_at")[:limit]
+    )
+    return [{**row, "answered_at": row["answered_at"].isoformat()} for row in rows]

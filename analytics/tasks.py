@@ -1,0 +1,47 @@
+"""Scheduled report snapshots. Thin: work out the period, call the service."""
+
+import logging
+from datetime import date
+
+from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError
+
+from .periods import period_of, period_relative
+from .services import report_snapshot_compute
+
+logger = logging.getLogger(__name__)
+
+# Transient failures worth a retry: the database or the lock's Redis went away for a moment.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+try:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    TRANSIENT_ERRORS += (RedisConnectionError, RedisTimeoutError)
+except ImportError:  # pragma: no cover - redis is a dependency
+    pass
+
+
+class ReportTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:  # noqa: ANN001
+        """Retries exhausted or a permanent error: say which period stays stale; the next
+        scheduled run (or a manager's refresh) computes it again."""
+        logger.error("Report snapshot %s failed for good: %r", kwargs or args, exc)
+
+
+@shared_task(
+    base=ReportTask,
+    bind=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=10,
+    retry_backoff_max=300,
+    max_retries=3,
+    ignore_result=True,
+)
+def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, day: str | None = None) -> bool:
+    """Compute the snapshots of one period: the one holding ``day`` (ISO date) if given,
+    else the period ``offset`` periods from the current one (0 today/this week/this month,
+    −1 yesterday/last week/last month). Idempotent; skipped while another run holds the
+    period's lock. Returns whether it computed."""
+    period = period_of(granularity, date.fromisoformat(day)) if day else period_relative(granularity, offset)
+    return report_snapshot_compute(granularity=granularity, period=period)

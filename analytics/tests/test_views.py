@@ -1,0 +1,209 @@
+"""Report pages and the snapshot API: they show what the snapshots hold, export every
+table as CSV, refuse bad input with a reason and keep a constant number of queries."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from analytics.models import ReportSnapshot
+from analytics.periods import period_of
+from analytics.services import report_snapshot_compute
+from analytics.tests.test_snapshots import make_tickets
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["home", "satisfaction", "times", "volume", "escalations", "deflection", "agents", "customers", "learners"]
+
+
+@pytest.fixture
+def computed_today() -> date:
+    today = timezone.localdate()
+    make_tickets(today)
+    report_snapshot_compute(granularity="day", period=period_of("day", today))
+    return today
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_says_no_data_before_anything_is_computed(manager_client, page):
+    response = manager_client.get(reverse(f"reports:{page}"))
+    assert response.status_code == 200
+    assert "No report has been computed for these filters yet." in response.content.decode()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_exports_each_of_its_tables_as_csv(manager_client, computed_today, page):
+    response = manager_client.get(reverse(f"reports:{page}"))
+    tables = [table.name for table in response.context["tables"]]
+    assert tables
+    for name in tables:
+        export = manager_client.get(reverse(f"reports:{page}"), {"export": name})
+        assert export.status_code == 200
+        assert export["Content-Type"].startswith("text/csv")
+        assert f"-{name}.csv" in export["Content-Disposition"]
+        rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+        assert rows[0] == [column.label for column in response.context["tables"][tables.index(name)].columns]
+
+
+def test_unknown_export_is_not_found(manager_client):
+    assert manager_client.get(reverse("reports:times"), {"export": "nope"}).status_code == 404
+
+
+def test_overview_shows_the_snapshot_figures_and_the_change(manager_client, computed_today):
+    yesterday = computed_today - timedelta(days=1)
+    make_tickets(yesterday)
+    make_tickets(yesterday)
+    report_snapshot_compute(granularity="day", period=period_of("day", yesterday))
+    response = manager_client.get(reverse("reports:home"))
+    kpis = {kpi["label"]: kpi for kpi in response.context["kpis"]}
+    assert kpis["Tickets created"]["value"] == 2
+    assert kpis["Tickets created"]["previous"] == 4
+    assert kpis["Tickets created"]["change"] == -2
+    assert kpis["CSAT"]["value"] == 50.0
+    assert kpis["NPS"]["value"] is None
+    page = response.content.decode()
+    assert "−2 vs previous period" in page
+    assert "no data" in page
+
+
+def test_times_page_shows_the_curve_and_breakdowns(manager_client, computed_today):
+    response = manager_client.get(reverse("reports:times"))
+    tables = {table.name: table for table in response.context["tables"]}
+    assert [row[0] for row in tables["by-channel"].rows] == ["Email", "Web form"]
+    assert tables["trend"].rows[-1][1] == pytest.approx(720.0)  # median of 4 and 20 minutes
+    curve = tables["response-curve"].rows
+    assert curve[0] == [5, 50.0, pytest.approx(curve[0][2])]
+    assert "<svg" in response.content.decode()
+
+
+def test_dimension_filter_reads_that_dimension_s_snapshots(manager_client, computed_today):
+    response = manager_client.get(reverse("reports:volume"), {"segment": "channel:email"})
+    assert response.context["current"].dimension == "channel"
+    assert response.context["tables"][0].rows[-1][1] == 1
+    assert "Channel: Email" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"start": "2026-03-10", "end": "2026-03-01"}, "The end date must not be before the start date."),
+        ({"start": "2020-01-01", "end": "2026-03-01"}, "Choose at most 400 periods"),
+        ({"granularity": "year"}, "Select a valid choice."),
+        ({"start": "yesterday"}, "Enter a valid date."),
+    ],
+)
+def test_bad_filters_re_render_with_the_reason(manager_client, params, message):
+    response = manager_client.get(reverse("reports:times"), params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_page_queries_do_not_grow_with_the_range(manager_client, django_assert_max_num_queries):
+    today = timezone.localdate()
+    make_tickets(today)
+    report_snapshot_compute(granularity="day", period=period_of("day", today))
+    with django_assert_max_num_queries(20) as one:
+        manager_client.get(reverse("reports:times"), {"start": today.isoformat()})
+    for offset in range(1, 6):
+        report_snapshot_compute(granularity="day", period=period_of("day", today - timedelta(days=offset)))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = manager_client.get(reverse("reports:times"), {"start": (today - timedelta(days=5)).isoformat()})
+    assert len(response.context["tables"][0].rows) == 6
+
+
+def test_manager_refresh_recomputes_the_period(manager_client, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    make_tickets(today)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = manager_client.post(
+            reverse("reports:refresh"),
+            {"granularity": "day", "day": today.isoformat(), "next": reverse("reports:times")},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:times")
+    # queued once the request's transaction commits; tasks run eagerly in the tests
+    assert len(queued) == 1
+    assert ReportSnapshot.objects.filter(dimension="overall", start=period_of("day", today).start).exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"granularity": "day", "day": "2999-01-01"},
+        {"granularity": "hour", "day": "2026-03-01"},
+        {"granularity": "day", "day": "not a date"},
+    ],
+)
+def test_refresh_refuses_bad_input_with_a_message(manager_client, data):
+    response = manager_client.post(
+        reverse("reports:refresh"), {**data, "next": "https://elsewhere.example/"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("reports:home")
+    assert "The report could not be refreshed" in response.content.decode()
+    assert not ReportSnapshot.objects.exists()
+
+
+def test_api_lists_snapshots_as_the_pages_show_them(manager_client, computed_today):
+    response = manager_client.get(
+        reverse("api:report-snapshot-list"), {"granularity": "day", "dimension": "channel", "end": computed_today}
+    )
+    assert response.status_code == 200
+    rows = {row["key"]: row for row in response.json()["results"]}
+    assert set(rows) == {"web", "email"}
+    assert rows["web"]["data"]["volume"]["created"] == 1
+    assert rows["email"]["data"]["csat"]["score"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"granularity": "year"}, "granularity"),
+        ({"start": "2026-03-10", "end": "2026-03-01"}, "end"),
+        ({"dimension": "planet"}, "dimension"),
+        ({"start": "soon"}, "start"),
+    ],
+)
+def test_api_refuses_bad_parameters_with_a_reason(manager_client, params, field):
+    response = manager_client.get(reverse("api:report-snapshot-list"), params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_api_is_documented_in_the_schema(manager_client):
+    schema = manager_client.get(reverse("api:schema"), {"format": "json"}).json()
+    operation = schema["paths"]["/api/reports/snapshots/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"granularity", "start", "end", "dimension"}
+
+
+def test_pages_render_in_chinese(manager, manager_client, computed_today):
+    manager.language = "zh-hans"  # a signed-in person reads their account's language
+    manager.save()
+    page = manager_client.get(reverse("reports:satisfaction"))
+    html = page.content.decode()
+    assert "满意度与净推荐值" in html
+    assert "下载 CSV" in html
+
+
+def test_filters_show_the_range_shown(manager_client):
+    today = timezone.localdate()
+    page = manager_client.get(reverse("reports:volume"), {"granularity": "week"}).content.decode()
+    assert f'name="end" value="{today.isoformat()}"' in page
+
+
+def test_customer_comments_are_escaped_on_the_page_and_not_formulas_in_csv(manager_client):
+    today = timezone.localdate()
+    make_tickets(today)
+    from tickets.models import CSATResponse
+
+    CSATResponse.objects.update(comment="=HYPERLINK(1)<script>alert(1)</script>")
+    report_snapshot_compute(granularity="day", period=period_of("day", today))
+    page = manager_client.get(reverse("reports:satisfaction")).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+    export = manager_client.get(reverse("reports:satisfaction"), {"export": "csat-comments"}).content.decode(
+        "utf-8-sig"
+    )
+    assert "'=HYPERLINK(1)" in export

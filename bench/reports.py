@@ -1,0 +1,181 @@
+"""Report snapshots and report pages on a large PostgreSQL database (issue: a month of a
+1,000,000-ticket history computed in under 60 s; report pages p95 < 100 ms).
+
+Seed once (about 20 minutes of CPU), from the project root:
+    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE helpdesk_bench_1m"
+    export DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench_1m
+    .venv/bin/python manage.py migrate && \\
+        .venv/bin/python manage.py seed_demo --customers 100000 --tickets 1000000
+Then:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench_1m \\
+        .venv/bin/python bench/reports.py [--requests 100] [--breakdown]
+
+It times one daily snapshot (yesterday) and one monthly snapshot (last month), each
+computed twice (every dimension: overall, channel, category, tier, agent, course), makes
+sure the snapshots the pages show by default exist, then serves the site with gunicorn (2
+workers, DEBUG off) and measures each report page as a signed-in manager.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from http_desk import ENV, free_port, measure  # noqa: E402
+
+
+def setup() -> None:
+    os.environ.update(ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.base")
+    import django
+
+    django.setup()
+
+
+def time_snapshots(breakdown: bool) -> None:
+    from analytics import metrics
+    from analytics.periods import period_relative
+    from analytics.services import report_snapshot_compute
+    from tickets.models import Ticket
+
+    print(f"{Ticket.objects.count()} tickets")
+    for granularity, label in (("day", "yesterday"), ("month", "last month")):
+        period = period_relative(granularity, -1)
+        created = Ticket.objects.filter(created_at__gte=period.start, created_at__lt=period.end).count()
+        for attempt in (1, 2):
+            started = time.perf_counter()
+            report_snapshot_compute(granularity=granularity, period=period)
+            elapsed = time.perf_counter() - started
+            print(f"{label} ({created} tickets created in it), run {attempt}: {elapsed:.1f} s")
+    if breakdown:
+        period = period_relative("month", -1)
+        steps = {
+            "volume": lambda g: metrics.volume(period=period, group_by=g),
+            "first response": lambda g: metrics.first_response_time(period=period, group_by=g),
+            "auto-answer": lambda g: metrics.auto_answer_time(period=period, group_by=g),
+            "resolution": lambda g: metrics.resolution_time(period=period, group_by=g),
+            "sla": lambda g: metrics.sla_compliance(period=period, group_by=g),
+            "escalation": lambda g: metrics.escalation(period=period, group_by=g),
+            "deflection": lambda g: metrics.deflection(period=period, group_by=g),
+            "csat": lambda g: metrics.csat(period=period, group_by=g),
+        }
+        for name, step in steps.items():
+            started = time.perf_counter()
+            for group in (None, *metrics.DIMENSION_FIELDS):
+                step(group)
+            print(f"  {name:<16} all dimensions {time.perf_counter() - started:6.2f} s")
+        for name, step in {
+            "nps": lambda: metrics.nps(period=period),
+            "churn": lambda: metrics.churn(period=period),
+            "repurchase": lambda: metrics.repurchase(period=period),
+            "clv (with churn)": lambda: metrics.clv(period=period),
+            "cohorts": lambda: metrics.cohort_retention(end=period.end),
+            "learner segments": lambda: metrics.learner_segments(end=period.end),
+        }.items():
+            started = time.perf_counter()
+            step()
+            print(f"  {name:<16} {time.perf_counter() - started:6.2f} s")
+
+
+def page_snapshots() -> None:
+    """The snapshots the pages show by default: the last 14 days."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from analytics.forms import default_first
+
+    today = timezone.localdate()
+    started = time.perf_counter()
+    first = default_first("day", today)
+    call_command("compute_reports", "--missing", "--granularity", "day", "--from", str(first), "--to", str(today))
+    print(f"snapshots for the pages' default ranges (missing ones only): {time.perf_counter() - started:.0f} s")
+
+
+def manager_session() -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+
+    manager = User.objects.get(email="manager@example.com")
+    session = SessionStore()
+    session[SESSION_KEY] = str(manager.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def time_pages(requests: int) -> None:
+    import socket
+
+    session = manager_session()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
+        check=True,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "helpdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+        + ["--log-level", "warning"],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        headers = {"Cookie": f"sessionid={session}"}
+        scenarios = [
+            ("overview (14 days)", "/reports/"),
+            ("CSAT and NPS", "/reports/satisfaction/"),
+            ("times and SLA", "/reports/times/"),
+            ("volume", "/reports/volume/"),
+            ("escalations", "/reports/escalations/"),
+            ("deflection", "/reports/deflection/"),
+            ("agents", "/reports/agents/"),
+            ("customers", "/reports/customers/"),
+            ("learners", "/reports/learners/"),
+            ("times, one channel", "/reports/times/?segment=channel:email"),
+            ("CSV export", "/reports/times/?export=trend"),
+            ("API, 14 days by agent", "/api/reports/snapshots/?dimension=agent"),
+        ]
+        print(f"{requests} requests per page, sequential, after 10 warm-up")
+        print(f"{'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        for name, path in scenarios:
+            timings = sorted(measure(port, "GET", path, headers, None, requests, 200))
+            p95 = timings[int(len(timings) * 0.95) - 1]
+            print(f"{name:<26} {statistics.median(timings):8.1f} {p95:8.1f} {timings[-1]:8.1f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--breakdown", action="store_true", help="Also time each metric of the month.")
+    parser.add_argument("--pages-only", action="store_true")
+    args = parser.parse_args()
+    setup()
+    if not args.pages_only:
+        time_snapshots(args.breakdown)
+    page_snapshots()
+    time_pages(args.requests)
+
+
+if __name__ == "__main__":
+    main()
