@@ -4,6 +4,7 @@ the trail is shown, in the reader's language."""
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -67,8 +68,12 @@ def event_texts(
         e.data.get(k) for e in events if e.type == "tickets.ticket.category_changed" for k in ("from", "to")
     }
     missing = [i for i in category_ids if i and i not in categories]
-    if missing:
-        categories.update((c.pk, c.name) for c in Category.objects.filter(pk__in=missing))
+    # The triage model names categories by slug.
+    slugs = {e.data.get("category") for e in events if e.type == "tickets.ticket.triaged"} - {None}
+    by_slug: dict[str, str] = {}
+    if missing or slugs:
+        for c in Category.objects.filter(Q(pk__in=missing) | Q(slug__in=slugs)):
+            categories[c.pk] = by_slug[c.slug] = c.name
     nobody = str(_("nobody"))
     rows = []
     for event in events:
@@ -85,6 +90,11 @@ def event_texts(
             data = {k: categories.get(data.get(k), nobody) for k in ("from", "to")}
         elif event.type == "tickets.ticket.escalated":
             data["rule"] = _label(EscalationRule, data.get("rule"))
+        elif event.type == "tickets.ticket.triaged":
+            data["category"] = by_slug.get(data.get("category"), data.get("category"))
+            confidence = data.get("confidence")
+            if isinstance(confidence, int | float):
+                data["confidence"] = f"{confidence:.0%}"
         template = TEXTS.get(event.type)
         try:
             text = str(template) % data if template else event.type
