@@ -39,7 +39,7 @@ REFERENCES_KEPT = 10
 
 
 def csat_token(*, ticket: Ticket, rating: int) -> str:
-    """A signed, expiring token for a one-click rating of ``ticket`` by its customer."""
+    """A signed, expiring token for rating ``ticket`` by its customer."""
     return signing.dumps({"t": ticket.pk, "c": ticket.customer_id, "r": rating}, salt=CSAT_SALT, compress=True)
 
 

@@ -111,6 +111,17 @@ class CSATForm(forms.Form):
     )
 
 
+class CSATLinkForm(forms.Form):
+    """The confirmation behind a mail's rating link: the rating is in the signed link."""
+
+    comment = forms.CharField(
+        label=_("Anything you want to tell us? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class RefundRequestForm(forms.Form):
     """A refund of one of ``orders`` (the customer's refundable orders). An empty amount
     means everything that is still refundable on the chosen order."""

@@ -157,13 +157,19 @@ def test_resolving_mails_one_click_rating_links_that_record_the_rating(
     four_stars = rate_links[1]  # listed from 5 down to 1
     assert f'href="{four_stars}"' in _parts(resolved)[1]
 
-    # one click, signed out: the rating is recorded
+    # opening the link (as a mail scanner would) records nothing; it asks to confirm
     response = anon_client.get(four_stars.removeprefix(SITE))
     assert response.status_code == 200
-    assert CSATResponse.objects.get(ticket=ticket).rating == 4
-    # a second click changes nothing
-    again = anon_client.get(rate_links[4].removeprefix(SITE))
-    assert again.status_code == 409
+    assert 'data-testid="csat-email-confirm"' in response.content.decode()
+    assert not CSATResponse.objects.exists()
+    # the button, signed out: the rating and the comment are recorded
+    sent = anon_client.post(four_stars.removeprefix(SITE), {"comment": "很快就解决了"})
+    assert sent.status_code == 200
+    rating = CSATResponse.objects.get(ticket=ticket)
+    assert (rating.rating, rating.comment) == (4, "很快就解决了")
+    # another link of the same mail changes nothing
+    assert anon_client.get(rate_links[4].removeprefix(SITE)).status_code == 409
+    assert anon_client.post(rate_links[4].removeprefix(SITE)).status_code == 409
     assert CSATResponse.objects.get(ticket=ticket).rating == 4
 
 
@@ -175,8 +181,10 @@ def test_forged_altered_or_expired_rating_links_are_refused(anon_client, custome
     forged = signing.dumps({"t": ticket.pk, "c": customer_b.pk, "r": 1}, salt="tickets.csat.email")
     for bad in (token[:-2] + "xx", "nonsense", forged):
         assert anon_client.get(reverse("help:csat-email", kwargs={"token": bad})).status_code == 400
+        assert anon_client.post(reverse("help:csat-email", kwargs={"token": bad})).status_code == 400
     with override_settings(HELPDESK_CSAT_LINK_DAYS=-1):
         assert anon_client.get(reverse("help:csat-email", kwargs={"token": token})).status_code == 400
+        assert anon_client.post(reverse("help:csat-email", kwargs={"token": token})).status_code == 400
     assert not CSATResponse.objects.exists()
 
 
@@ -254,3 +262,13 @@ def test_an_escalation_no_tier2_agent_can_take_is_mailed_to_managers(
     assert notice["Subject"] == f"[#{ticket.reference}] {ticket.subject}"
     assert f"{SITE}/desk/tickets/{ticket.pk}/" in _links(_parts(notice)[0])
     assert not smtp.to(customer_a.email)  # customers hear nothing of internal escalations
+
+
+@pytest.mark.django_db
+def test_a_too_long_comment_on_a_rating_link_comes_back_with_its_error(anon_client, customer_a, tier1_agent):
+    ticket = ticket_status_set(ticket=open_ticket(customer_a), actor=tier1_agent, status="resolved")
+    url = reverse("help:csat-email", kwargs={"token": csat_token(ticket=ticket, rating=5)})
+    response = anon_client.post(url, {"comment": "好" * 2001})
+    assert response.status_code == 400
+    assert "好" * 2001 in response.content.decode()  # what was typed is kept
+    assert not CSATResponse.objects.exists()

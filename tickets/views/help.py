@@ -30,9 +30,18 @@ from helpdesk.access import SurfaceAccessMixin
 from kb.services import article_visits_link_ticket
 
 from ..email.outbound import csat_token_read
-from ..forms.help import CSATForm, NPSForm, RefundRequestForm, TicketConfirmForm, TicketNewForm, TicketReplyForm
+from ..forms.help import (
+    CSATForm,
+    CSATLinkForm,
+    NPSForm,
+    RefundRequestForm,
+    TicketConfirmForm,
+    TicketNewForm,
+    TicketReplyForm,
+)
 from ..models import (
     Channel,
+    CSATResponse,
     Notification,
     Status,
     Ticket,
@@ -156,14 +165,43 @@ class TicketSubmittedView(TemplateView):
 
 
 class CSATEmailRateView(View):
-    """The one-click rating link of a "resolved" mail. The signed, expiring token is the
-    credential (no sign-in needed): it names the ticket, its customer and the rating. The
-    first rating counts; opening a link again says the ticket is already rated."""
+    """The rating link of a "resolved" mail. The signed, expiring token is the credential
+    (no sign-in needed): it names the ticket, its customer and the rating. Opening the link
+    shows the rating with a button to send it (and room for a comment): a GET never
+    records, because mail scanners open every link of a message before its reader does.
+    The first rating counts; a link used again says the ticket is already rated."""
 
-    http_method_names = ["get"]
+    http_method_names = ["get", "post"]
     template_name = "tickets/help/csat_email.html"
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        found = self._ticket(request, token)
+        if isinstance(found, HttpResponse):
+            return found
+        ticket, rating = found
+        if CSATResponse.objects.filter(ticket=ticket).exists():
+            return self._page(request, _("This ticket has already been rated. Thank you."), 409, ticket=ticket)
+        return self._page(
+            request, _("Send this rating of our support?"), 200, ticket=ticket, rating=rating, form=CSATLinkForm()
+        )
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        found = self._ticket(request, token)
+        if isinstance(found, HttpResponse):
+            return found
+        ticket, rating = found
+        form = CSATLinkForm(request.POST)
+        if not form.is_valid():
+            return self._page(
+                request, _("Send this rating of our support?"), 400, ticket=ticket, rating=rating, form=form
+            )
+        try:
+            csat_record(ticket=ticket, customer=ticket.customer, rating=rating, comment=form.cleaned_data["comment"])
+        except TicketError as exc:
+            return self._page(request, exc.message, 409, ticket=ticket)
+        return self._page(request, _("Thank you for rating our support."), 200, ticket=ticket, rating=rating)
+
+    def _ticket(self, request: HttpRequest, token: str) -> tuple[Ticket, int] | HttpResponse:
         try:
             data = csat_token_read(token)
         except signing.SignatureExpired:
@@ -173,11 +211,7 @@ class CSATEmailRateView(View):
         ticket = Ticket.objects.filter(pk=data["t"], customer_id=data["c"]).select_related("customer").first()
         if ticket is None:
             return self._page(request, _("This rating link is not valid."), 400)
-        try:
-            csat_record(ticket=ticket, customer=ticket.customer, rating=data["r"])
-        except TicketError as exc:
-            return self._page(request, exc.message, 409, ticket=ticket)
-        return self._page(request, _("Thank you for rating our support."), 200, ticket=ticket, rating=data["r"])
+        return ticket, data["r"]
 
     def _page(self, request: HttpRequest, text: str, status: int, **context: Any) -> HttpResponse:
         return render(request, self.template_name, {"text": text, **context}, status=status)
