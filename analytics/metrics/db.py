@@ -118,6 +118,8 @@ class SecondsBetween(Func):
         super().__init__(end, start)
 
     def as_sql(self, compiler, connection, **extra_context):  # noqa: ANN001, ANN201
+        # The project supports SQLite and PostgreSQL (as_sqlite / as_postgresql below); on
+        # any other database the metrics refuse to run rather than compute wrong numbers.
         raise NotImplementedError(f"SecondsBetween is not written for {connection.vendor}.")
 
     def as_postgresql(self, compiler, connection, **extra_context):  # noqa: ANN001, ANN201

@@ -93,10 +93,28 @@ class ReportPageView(SurfaceAccessMixin, TemplateView):
         return self.render_to_response(context)
 
     def build(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The page's charts and tables: ``{"charts": [...], "tables": [...]}``. Every
+        report page subclass defines it; the base class has no page of its own."""
+        raise NotImplementedError(f"{type(self).__name__} must define build().")
 
     def labels(self) -> list[str]:
         return [period_label(self.scope.granularity, snapshot.start) for snapshot in self.series]
+
+    def trend_table(
+        self, *, name: str, title: str, fields: list[tuple[Column, tuple[str, ...]]], note: str = ""
+    ) -> Table:
+        """One row per period: the period, then for each column the figure at its path in
+        the snapshot's data (for example ``("csat", "score")``)."""
+        return Table(
+            name=name,
+            title=title,
+            columns=[Column(_("Period")), *(column for column, _path in fields)],
+            rows=[
+                [label, *(_get(s.data, *path) for _column, path in fields)]
+                for label, s in zip(self.labels(), self.series, strict=True)
+            ],
+            note=note,
+        )
 
     def trend(self, *path: str) -> list[Any]:
         return [_get(snapshot.data, *path) for snapshot in self.series]
@@ -201,25 +219,14 @@ class SatisfactionView(ReportPageView):
     title = gettext_lazy("CSAT and NPS")
 
     def build(self) -> dict[str, Any]:
-        trend = Table(
+        trend = self.trend_table(
             name="trend",
             title=_("Satisfaction by period"),
-            columns=[
-                Column(_("Period")),
-                Column(_("CSAT ratings"), "int"),
-                Column(_("CSAT"), "pct"),
-                Column(_("NPS answers"), "int"),
-                Column(_("NPS"), "num"),
-            ],
-            rows=[
-                [
-                    label,
-                    _get(s.data, "csat", "responses"),
-                    _get(s.data, "csat", "score"),
-                    _get(s.data, "nps", "responses"),
-                    _get(s.data, "nps", "score"),
-                ]
-                for label, s in zip(self.labels(), self.series, strict=True)
+            fields=[
+                (Column(_("CSAT ratings"), "int"), ("csat", "responses")),
+                (Column(_("CSAT"), "pct"), ("csat", "score")),
+                (Column(_("NPS answers"), "int"), ("nps", "responses")),
+                (Column(_("NPS"), "num"), ("nps", "score")),
             ],
             note=_("NPS is asked of customers, not about tickets: it is shown for all tickets only."),
         )
@@ -481,50 +488,26 @@ class DeflectionView(ReportPageView):
     title = gettext_lazy("Deflection")
 
     def build(self) -> dict[str, Any]:
-        table = Table(
+        table = self.trend_table(
             name="trend",
             title=_("Deflection by auto-answer, by period"),
-            columns=[
-                Column(_("Period")),
-                Column(_("Auto-answered"), "int"),
-                Column(_("Solved without an agent"), "int"),
-                Column(_("Deflection rate"), "pct"),
-                Column(_("Auto-answer time, median"), "seconds"),
-            ],
-            rows=[
-                [
-                    label,
-                    _get(s.data, "deflection", "auto_answered"),
-                    _get(s.data, "deflection", "deflected"),
-                    _get(s.data, "deflection", "rate"),
-                    _get(s.data, "auto_answer", "median_seconds"),
-                ]
-                for label, s in zip(self.labels(), self.series, strict=True)
+            fields=[
+                (Column(_("Auto-answered"), "int"), ("deflection", "auto_answered")),
+                (Column(_("Solved without an agent"), "int"), ("deflection", "deflected")),
+                (Column(_("Deflection rate"), "pct"), ("deflection", "rate")),
+                (Column(_("Auto-answer time, median"), "seconds"), ("auto_answer", "median_seconds")),
             ],
         )
-        help_center = Table(
+        help_center = self.trend_table(
             name="help-center",
             title=_("Help-center deflection, by period"),
-            columns=[
-                Column(_("Period")),
-                Column(_("Article views"), "int"),
-                Column(_("No ticket followed"), "int"),
-                Column(_("View deflection rate"), "pct"),
-                Column(_("Suggestions opened"), "int"),
-                Column(_("Ticket given up"), "int"),
-                Column(_("Suggestion deflection rate"), "pct"),
-            ],
-            rows=[
-                [
-                    label,
-                    _get(s.data, "help_center", "article_views"),
-                    _get(s.data, "help_center", "views_deflected"),
-                    _get(s.data, "help_center", "view_rate"),
-                    _get(s.data, "help_center", "suggestion_opens"),
-                    _get(s.data, "help_center", "suggestions_deflected"),
-                    _get(s.data, "help_center", "suggestion_rate"),
-                ]
-                for label, s in zip(self.labels(), self.series, strict=True)
+            fields=[
+                (Column(_("Article views"), "int"), ("help_center", "article_views")),
+                (Column(_("No ticket followed"), "int"), ("help_center", "views_deflected")),
+                (Column(_("View deflection rate"), "pct"), ("help_center", "view_rate")),
+                (Column(_("Suggestions opened"), "int"), ("help_center", "suggestion_opens")),
+                (Column(_("Ticket given up"), "int"), ("help_center", "suggestions_deflected")),
+                (Column(_("Suggestion deflection rate"), "pct"), ("help_center", "suggestion_rate")),
             ],
             note=_(
                 "An article view deflects when the same visitor sent no ticket within the knowledge base's "
@@ -593,37 +576,20 @@ class CustomersView(ReportPageView):
     by_dimension = False
 
     def build(self) -> dict[str, Any]:
-        trend = Table(
+        trend = self.trend_table(
             name="trend",
             title=_("Churn, retention, repurchase and CLV by period"),
-            columns=[
-                Column(_("Period")),
-                Column(_("Active at start"), "int"),
-                Column(_("Churned"), "int"),
-                Column(_("Churn rate"), "pct"),
-                Column(_("Retention"), "pct"),
-                Column(_("Buyers"), "int"),
-                Column(_("Repeat buyers"), "int"),
-                Column(_("Repurchase rate"), "pct"),
-                Column(_("Average order value"), "money"),
-                Column(_("Purchase frequency"), "num"),
-                Column(_("CLV"), "money"),
-            ],
-            rows=[
-                [
-                    label,
-                    _get(s.data, "churn", "active_at_start"),
-                    _get(s.data, "churn", "churned"),
-                    _get(s.data, "churn", "churn_rate"),
-                    _get(s.data, "churn", "retention_rate"),
-                    _get(s.data, "repurchase", "buyers"),
-                    _get(s.data, "repurchase", "repeat_buyers"),
-                    _get(s.data, "repurchase", "rate"),
-                    _get(s.data, "clv", "average_order_value"),
-                    _get(s.data, "clv", "purchase_frequency"),
-                    _get(s.data, "clv", "clv"),
-                ]
-                for label, s in zip(self.labels(), self.series, strict=True)
+            fields=[
+                (Column(_("Active at start"), "int"), ("churn", "active_at_start")),
+                (Column(_("Churned"), "int"), ("churn", "churned")),
+                (Column(_("Churn rate"), "pct"), ("churn", "churn_rate")),
+                (Column(_("Retention"), "pct"), ("churn", "retention_rate")),
+                (Column(_("Buyers"), "int"), ("repurchase", "buyers")),
+                (Column(_("Repeat buyers"), "int"), ("repurchase", "repeat_buyers")),
+                (Column(_("Repurchase rate"), "pct"), ("repurchase", "rate")),
+                (Column(_("Average order value"), "money"), ("clv", "average_order_value")),
+                (Column(_("Purchase frequency"), "num"), ("clv", "purchase_frequency")),
+                (Column(_("CLV"), "money"), ("clv", "clv")),
             ],
             note=_(
                 "A customer is active while holding paid access or having bought within the last 30 days "
