@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +17,7 @@ from .models import (
     ArticleRevision,
     AutoAnswerRule,
     KBCategory,
+    Language,
     Tag,
     TriageModel,
 )
@@ -64,7 +67,15 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["status", "visibility", "language", "category"]
     search_fields = ["title", "body"]
     filter_horizontal = ["tags", "related_courses"]
-    readonly_fields = ["view_count", "helpful_count", "not_helpful_count", "published_at", "updated_at", "author"]
+    readonly_fields = [
+        "translations",
+        "view_count",
+        "helpful_count",
+        "not_helpful_count",
+        "published_at",
+        "updated_at",
+        "author",
+    ]
     fields = [
         "title",
         "language",
@@ -79,6 +90,39 @@ class ArticleAdmin(admin.ModelAdmin):
         *readonly_fields,
     ]
     inlines = [RevisionInline]
+
+    @admin.display(description=gettext_lazy("Other languages"))
+    def translations(self, obj: Article) -> str:
+        """Links to this article's other language versions, and to add the missing ones
+        (the add form comes filled with the translation key, the language and the category)."""
+        if obj.pk is None:
+            return "—"
+        others = {
+            other.language: other
+            for other in Article.objects.filter(translation_key=obj.translation_key).exclude(pk=obj.pk)
+        }
+        existing = format_html_join(
+            " · ",
+            '<a href="{}">{}: {}</a>',
+            (
+                (reverse("admin:kb_article_change", args=[other.pk]), other.get_language_display(), other.title)
+                for other in others.values()
+            ),
+        )
+        missing = format_html_join(
+            " · ",
+            '<a href="{}?{}">{}</a>',
+            (
+                (
+                    reverse("admin:kb_article_add"),
+                    urlencode({"translation_key": obj.translation_key, "language": code, "category": obj.category_id}),
+                    _("Add the %(language)s version") % {"language": label},
+                )
+                for code, label in Language.choices
+                if code != obj.language and code not in others
+            ),
+        )
+        return format_html("{}{}{}", existing, " · " if existing and missing else "", missing) or "—"
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
         data = form.cleaned_data

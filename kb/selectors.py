@@ -55,6 +55,19 @@ def article_related(*, actor: User, article: Article, limit: int = 5) -> list[Ar
     )
 
 
+def article_translations(*, actor: User, article: Article) -> list[Article]:
+    """The other language versions of ``article`` that ``actor`` may read (same
+    ``translation_key``), for the article page's language links."""
+    return list(
+        article_list_visible(actor=actor)
+        .filter(translation_key=article.translation_key)
+        .exclude(pk=article.pk)
+        .select_related(None)
+        .only("pk", "language", "title")
+        .order_by("language")
+    )
+
+
 def category_tree(*, actor: User, language: str) -> list[KBCategory]:
     """Top categories with their subcategories and the count of readable articles."""
     visible = article_list_visible(actor=actor).filter(language=language)

@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -65,6 +68,28 @@ def test_admin_saves_through_the_service_with_a_revision(manager_client, django_
     assert "<strong>My orders</strong>" in saved.body_html
     assert ArticleRevision.objects.filter(article=saved).count() == 1
     assert saved.indexed_at is not None  # the index task ran (eagerly) after commit
+
+
+def test_admin_links_an_articles_translations_and_offers_to_add_the_missing_one(manager_client):
+    # given
+    english = article("Refund policy", "Within seven days.")
+    change_url = reverse("admin:kb_article_change", args=[english.pk])
+    # when: the English article has no Chinese version yet
+    page = manager_client.get(change_url).content.decode()
+    # then: a link opens the add form filled with the key, the other language and the category
+    add_link = re.search(r'href="(/admin/kb/article/add/\?[^"]+)">Add the 中文 version</a>', page)
+    assert add_link, page
+    form = manager_client.get(html.unescape(add_link.group(1))).content.decode()
+    assert f'value="{english.translation_key}"' in form
+    assert '<option value="zh-hans" selected>' in form
+    assert f'<option value="{english.category_id}" selected>' in form
+    # when: that version exists
+    chinese = article("退款政策", "七天内可退。", category=english.category, language="zh-hans")
+    Article.objects.filter(pk=chinese.pk).update(translation_key=english.translation_key)
+    page = manager_client.get(change_url).content.decode()
+    # then: it is linked instead
+    assert f'<a href="{reverse("admin:kb_article_change", args=[chinese.pk])}">中文: 退款政策</a>' in page
+    assert "Add the 中文 version" not in page
 
 
 def test_admin_restores_a_revision(manager_client):

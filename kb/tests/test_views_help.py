@@ -162,3 +162,38 @@ def test_search_and_category_pages_make_a_constant_number_of_queries(anon_client
         anon_client.get(reverse("help:search"), {"q": "refund"})
     with django_assert_num_queries(4):  # category, count, articles, subcategories
         anon_client.get(reverse("help:category-detail", kwargs={"slug": "constant"}))
+
+
+def test_article_page_links_to_its_other_language_version_when_the_reader_may_read_it(anon_client, tier1_client):
+    # given
+    category = KBCategoryFactory()
+    english = article("Refund policy", "Within seven days.", category=category)
+    chinese = article("退款政策", "七天内可退。", category=category, language="zh-hans")
+    chinese.translation_key = english.translation_key
+    chinese.save(update_fields=["translation_key"])
+    internal = article("Refund desk steps", "Check the order first.", category=category, visibility="internal")
+    internal_zh = article("退款处理步骤", "先核对订单。", category=category, language="zh-hans", visibility="internal")
+    internal_zh.translation_key = internal.translation_key
+    internal_zh.save(update_fields=["translation_key"])
+    lonely = article("Certificates", "Finish every lesson.", category=category)
+    # when
+    page = anon_client.get(reverse("help:article-detail", kwargs={"pk": english.pk})).content.decode()
+    back = anon_client.get(reverse("help:article-detail", kwargs={"pk": chinese.pk})).content.decode()
+    alone = anon_client.get(reverse("help:article-detail", kwargs={"pk": lonely.pk})).content.decode()
+    agents = tier1_client.get(reverse("help:article-detail", kwargs={"pk": internal.pk})).content.decode()
+    # then
+    chinese_url = reverse("help:article-detail", kwargs={"pk": chinese.pk})
+    assert f'<link rel="alternate" hreflang="zh-hans" href="{chinese_url}">' in page
+    assert f'href="{chinese_url}" hreflang="zh-hans" lang="zh-hans">中文: 退款政策</a>' in page
+    assert f'href="{reverse("help:article-detail", kwargs={"pk": english.pk})}" hreflang="en"' in back
+    assert 'data-testid="kb-translations"' not in alone
+    assert "退款处理步骤" in agents
+
+
+def test_a_draft_translation_is_not_linked(anon_client):
+    english = article("Refund policy", "Within seven days.")
+    draft = article("退款政策", "七天内可退。", language="zh-hans", status="draft")
+    draft.translation_key = english.translation_key
+    draft.save(update_fields=["translation_key"])
+    page = anon_client.get(reverse("help:article-detail", kwargs={"pk": english.pk})).content.decode()
+    assert "退款政策" not in page

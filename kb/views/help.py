@@ -16,12 +16,13 @@ from accounts.selectors import customer_purchases_own
 from tickets.models import Category
 
 from ..forms import FeedbackForm
-from ..models import VisitSource
+from ..models import Article, VisitSource
 from ..selectors import (
     article_get_visible,
     article_list_visible,
     article_related,
     article_search,
+    article_translations,
     category_articles,
     category_get,
     category_tree,
@@ -94,13 +95,18 @@ class ArticleDetailView(View):
         article = article_get_visible(actor=request.user, pk=pk)
         source = VisitSource.SUGGESTION if request.GET.get("from") == "suggestion" else VisitSource.BROWSE
         article_visit_record(article=article, session_key=_session_key(request), user=request.user, source=source)
-        context = {
-            "article": article,
-            "related": article_related(actor=request.user, article=article),
-            "feedback_form": FeedbackForm(),
-            "feedback_given": None,
-        }
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, article_page_context(request, article, FeedbackForm()))
+
+
+def article_page_context(request: HttpRequest, article: Article, feedback_form: FeedbackForm) -> dict[str, Any]:
+    """What the article page shows around the article, also when feedback is sent back with errors."""
+    return {
+        "article": article,
+        "related": article_related(actor=request.user, article=article),
+        "translations": article_translations(actor=request.user, article=article),
+        "feedback_form": feedback_form,
+        "feedback_given": None,
+    }
 
 
 class ArticleFeedbackView(View):
@@ -128,8 +134,9 @@ class ArticleFeedbackView(View):
         if request.htmx:
             return render(request, self.partial_template_name, context, status=200 if given else 400)
         if given is None:
-            context["related"] = article_related(actor=request.user, article=article)
-            return render(request, ArticleDetailView.template_name, context, status=400)
+            return render(
+                request, ArticleDetailView.template_name, article_page_context(request, article, form), status=400
+            )
         return redirect("help:article-detail", pk=pk)
 
 
