@@ -6,8 +6,9 @@ import gc
 
 def worker_ready() -> None:
     """Load the URLconf, and with it every view module and the libraries they import
-    (scikit-learn, numpy, jieba's code), then freeze the garbage collector's view of
-    everything loaded so far.
+    (scikit-learn, numpy, jieba's code), and jieba's dictionary (so no customer's first
+    search waits 0.6 s for it), then freeze the garbage collector's view of everything
+    loaded so far.
 
     Those ~180,000 objects live as long as the process. Left in the collector's oldest
     generation, each full collection walked them all and stalled about one request in 250
@@ -16,5 +17,8 @@ def worker_ready() -> None:
     """
     from django.urls import get_resolver
 
+    from kb.search import segmenter_load
+
     get_resolver().url_patterns  # noqa: B018  # imports every view module now, not on the first request
+    segmenter_load()
     gc.freeze()

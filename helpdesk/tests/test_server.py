@@ -1,5 +1,5 @@
-"""A server worker loads every view module at start-up and freezes what it loaded out of
-the garbage collector's sight (helpdesk.server.worker_ready)."""
+"""A server worker loads every view module and jieba's dictionary at start-up and freezes
+what it loaded out of the garbage collector's sight (helpdesk.server.worker_ready)."""
 
 import pytest
 
@@ -7,7 +7,8 @@ from .test_settings import _run
 
 CHECK = (
     "import gc, sys; import {module}; "
-    "print(gc.get_freeze_count(), 'kb.views.desk' in sys.modules, 'sklearn' in sys.modules)"
+    "import jieba; "
+    "print(gc.get_freeze_count(), 'kb.views.desk' in sys.modules, 'sklearn' in sys.modules, jieba.dt.initialized)"
 )
 
 
@@ -15,7 +16,8 @@ CHECK = (
 def test_worker_loads_views_and_freezes_them(module):
     result = _run(["-c", CHECK.format(module=module)])
     assert result.returncode == 0, result.stderr
-    frozen, views_loaded, sklearn_loaded = result.stdout.split()
+    frozen, views_loaded, sklearn_loaded, dictionary_loaded = result.stdout.split()
     assert int(frozen) > 50_000
     assert views_loaded == "True"
     assert sklearn_loaded == "True"
+    assert dictionary_loaded == "True"
