@@ -15,14 +15,18 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(roles_sync_groups_on_migrate, dispatch_uid="accounts.roles_sync_groups")
 
         # Cached permission sets (backends.CachedPermissionsBackend) go stale whenever a
-        # user's groups or permissions, or a group's permissions, change.
+        # user's groups or permissions change (that user's set), or a group's permissions
+        # or the group itself (every set).
         from django.contrib.auth.models import Group
 
-        from .backends import permissions_cache_clear
+        from .backends import permissions_cache_clear, permissions_cache_forget_users
         from .models import User
 
-        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        for through in (User.groups.through, User.user_permissions.through):
             m2m_changed.connect(
-                permissions_cache_clear, sender=through, dispatch_uid=f"accounts.perms.{through.__name__}"
+                permissions_cache_forget_users, sender=through, dispatch_uid=f"accounts.perms.{through.__name__}"
             )
+        m2m_changed.connect(
+            permissions_cache_clear, sender=Group.permissions.through, dispatch_uid="accounts.perms.group_permissions"
+        )
         post_delete.connect(permissions_cache_clear, sender=Group, dispatch_uid="accounts.perms.group_deleted")

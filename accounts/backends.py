@@ -3,10 +3,13 @@
 Django's ``ModelBackend`` reads a user's permissions with two queries (their own, their
 groups') once per request. Every desk and reports page asks for them, and roles change
 rarely, so the set is kept in the cache (Redis in production, per-process memory in the
-embedded default) under a key that carries a version. Any change of a user's groups or
-permissions, or of a group's permissions, bumps the version, so the next request reads
-them afresh. With per-process memory another process may use its copy for up to
-``PERMISSIONS_CACHE_SECONDS``; with Redis a change applies at once everywhere.
+embedded default) under a key that carries a version. A change of a group's permissions
+bumps the version, so every set is read afresh; a change of one person's groups or
+permissions forgets that person's set only (people become customers all day long, and
+that must not empty every agent's cached set). Both happen at once and again at commit,
+so a request that read the old rows meanwhile cannot leave them cached. With per-process
+memory another process may use its copy for up to ``PERMISSIONS_CACHE_SECONDS``; with
+Redis a change applies at once everywhere.
 https://docs.djangoproject.com/en/6.1/topics/auth/customizing/#authentication-backends
 """
 
@@ -14,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.db import transaction
 
 PERMISSIONS_CACHE_SECONDS = 60
 VERSION_KEY = "accounts:permissions:version"
@@ -28,12 +32,50 @@ def permissions_version() -> int:
     return int(version)
 
 
-def permissions_cache_clear(**_: Any) -> None:
-    """Signal receiver: every cached permission set is stale from now on."""
+def _permissions_key(user_pk: Any) -> str:
+    return f"accounts:permissions:{permissions_version()}:{user_pk}"
+
+
+def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def _forget(user_pks: list[Any] | None) -> None:
+    if user_pks is None:
+        _bump_version()
+    else:
+        cache.delete_many([_permissions_key(pk) for pk in user_pks])
+
+
+def permissions_cache_clear(*, action: str = "post_delete", **_: Any) -> None:
+    """Signal receiver (a group deleted, a group's permissions changed): every cached
+    permission set is stale from now on."""
+    if not action.startswith("post_"):
+        return
+    _bump_version()
+    transaction.on_commit(_bump_version)
+
+
+def permissions_cache_forget_users(
+    *, instance: Any, action: str, reverse: bool, pk_set: set[Any] | None, **_: Any
+) -> None:
+    """Signal receiver (``m2m_changed`` of users' groups or permissions): forget the sets of
+    the people concerned. From the user's side that is ``instance``; from the group's or
+    permission's side ``pk_set`` holds the users (none when the whole relation is cleared:
+    then everyone's set is forgotten)."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        user_pks: list[Any] | None = [instance.pk]
+    elif pk_set is not None:
+        user_pks = list(pk_set)
+    else:
+        user_pks = None
+    _forget(user_pks)
+    transaction.on_commit(lambda: _forget(user_pks))
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -41,7 +83,7 @@ class CachedPermissionsBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            key = f"accounts:permissions:{permissions_version()}:{user_obj.pk}"
+            key = _permissions_key(user_obj.pk)
             permissions = cache.get(key)
             if permissions is None:
                 permissions = super().get_all_permissions(user_obj)
