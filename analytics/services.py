@@ -38,7 +38,8 @@ def _ticket_metrics(period: Period, group_by: str | None) -> dict[str, Any]:
 
 def report_snapshot_data(*, period: Period) -> dict[tuple[str, str], dict[str, Any]]:
     """Every metric of ``period``: ``{(dimension, key): data}``. The overall figures hold
-    every metric; each dimension value holds the ticket metrics that have data for it."""
+    every metric; each dimension value holds the ticket metrics that have data for it, and
+    each course also its buyers' churn, repurchase and CLV."""
     overall = _ticket_metrics(period, None)
     overall.update(
         csat_comments=metrics.csat_comments(period=period),
@@ -56,6 +57,8 @@ def report_snapshot_data(*, period: Period) -> dict[tuple[str, str], dict[str, A
         for name, by_key in _ticket_metrics(period, dimension).items():
             for key, value in by_key.items():
                 rows.setdefault((dimension, key), {})[name] = value
+    for key, figures in metrics.customers_by_course(period=period).items():
+        rows.setdefault((Dimension.COURSE, key), {}).update(figures)
     return rows
 
 

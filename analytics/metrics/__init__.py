@@ -3,7 +3,7 @@
 "No data" is ``None``: never 0, never an error.
 """
 
-from .customers import churn, clv, cohort_retention, repurchase
+from .customers import churn, clv, cohort_retention, customers_by_course, repurchase
 from .db import DIMENSION_FIELDS, DIMENSIONS, NO_FILTERS, Filters, Period
 from .learners import learner_segments
 from .tickets import (
@@ -33,6 +33,7 @@ __all__ = [
     "churn",
     "clv",
     "cohort_retention",
+    "customers_by_course",
     "csat",
     "csat_comments",
     "deflection",

@@ -3,6 +3,8 @@
 They read paid orders (``paid`` or ``partially_refunded``; pending, cancelled and fully
 refunded orders are not purchases). The only dimension that applies is the course (the
 orders of that course); the other ticket dimensions do not describe customers.
+``customers_by_course`` gives churn, repurchase and CLV of every course at once, in a
+constant number of queries, with the same figures as the single-course functions.
 """
 
 from datetime import datetime, timedelta
@@ -10,13 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, Q, Sum, Window
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, Sum, Window
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import Order, OrderStatus
 
-from .db import Period
+from .db import Period, group_key
 
 # A customer is active at time t if they hold paid access covering t (a membership or a
 # column whose ``access_expires_at`` is after t) or paid an order in the window before t.
@@ -55,6 +57,12 @@ def churn(*, period: Period, course: int | None = None) -> dict | None:
     retained = orders.filter(_active_at(period.end, window), customer_id__in=at_start).aggregate(
         n=Count("customer_id", distinct=True)
     )["n"]
+    return _churn_figures(active, retained)
+
+
+def _churn_figures(active: int, retained: int) -> dict | None:
+    if not active:
+        return None
     churned = active - retained
     return {
         "active_at_start": active,
@@ -137,13 +145,19 @@ def repurchase(*, period: Period, course: int | None = None) -> dict | None:
         paid_orders(course).filter(period.lookup("paid_at")).order_by().values("customer_id").annotate(n=Count("pk"))
     )
     row = per_customer.aggregate(buyers=Count("customer_id"), repeat=Count("customer_id", filter=Q(n__gte=2)))
-    if not row["buyers"]:
+    return _repurchase_figures(row["buyers"], row["repeat"])
+
+
+def _repurchase_figures(buyers: int, repeat: int) -> dict | None:
+    if not buyers:
         return None
-    return {
-        "buyers": row["buyers"],
-        "repeat_buyers": row["repeat"],
-        "rate": round(100.0 * row["repeat"] / row["buyers"], 1),
-    }
+    return {"buyers": buyers, "repeat_buyers": repeat, "rate": round(100.0 * repeat / buyers, 1)}
+
+
+def _net_amount() -> ExpressionWrapper:
+    return ExpressionWrapper(
+        F("amount") - F("refunded_amount"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
 
 
 def clv(*, period: Period, course: int | None = None) -> dict | None:
@@ -151,19 +165,20 @@ def clv(*, period: Period, course: int | None = None) -> dict | None:
     over the period: average order value = revenue net of refunds / paid orders; frequency
     = paid orders / paying customers; lifespan = 1 / churn rate, in periods. No data when
     nothing was bought or nobody churned (the lifespan is then unknown)."""
-    net = ExpressionWrapper(
-        F("amount") - F("refunded_amount"), output_field=DecimalField(max_digits=14, decimal_places=2)
-    )
     row = (
         paid_orders(course)
         .filter(period.lookup("paid_at"))
-        .aggregate(orders=Count("pk"), customers=Count("customer_id", distinct=True), revenue=Sum(net))
+        .aggregate(orders=Count("pk"), customers=Count("customer_id", distinct=True), revenue=Sum(_net_amount()))
     )
+    return _clv_figures(row, churn(period=period, course=course) if row["orders"] else None)
+
+
+def _clv_figures(row: dict[str, Any], lost: dict | None) -> dict | None:
+    """CLV from a period's paid orders (``orders``, ``customers``, ``revenue``) and its churn."""
     if not row["orders"]:
         return None
     order_value = Decimal(row["revenue"] or 0) / row["orders"]
     frequency = row["orders"] / row["customers"]
-    lost = churn(period=period, course=course)
     lifespan = 100.0 / lost["churn_rate"] if lost and lost["churn_rate"] else None
     return {
         "orders": row["orders"],
@@ -174,3 +189,51 @@ def clv(*, period: Period, course: int | None = None) -> dict | None:
         "lifespan_periods": None if lifespan is None else round(lifespan, 2),
         "clv": None if lifespan is None else round(float(order_value) * frequency * lifespan, 2),
     }
+
+
+def customers_by_course(*, period: Period) -> dict[str, dict[str, dict | None]]:
+    """``{course key: {"churn": …, "repurchase": …, "clv": …}}`` for every course with paid
+    orders that count in ``period``: the figures ``churn``, ``repurchase`` and ``clv`` give
+    for that course, in four queries whatever the number of courses."""
+    window = active_window(period)
+    orders = paid_orders()
+    at_start = orders.filter(_active_at(period.start, window))
+    active = _per_course(at_start)
+    same_buyer_at_start = at_start.filter(course_id=OuterRef("course_id"), customer_id=OuterRef("customer_id"))
+    retained = _per_course(orders.filter(_active_at(period.end, window), Exists(same_buyer_at_start)))
+    in_period = orders.filter(period.lookup("paid_at")).order_by()
+    sales = {
+        row.pop("course_id"): row
+        for row in in_period.values("course_id").annotate(
+            orders=Count("pk"), customers=Count("customer_id", distinct=True), revenue=Sum(_net_amount())
+        )
+    }
+    # Buyers and repeat buyers per course: orders per (course, customer) first. Django cannot
+    # aggregate an aggregate, so the second grouping wraps the ORM's own SQL.
+    sql, params = in_period.values("course_id", "customer_id").annotate(n=Count("pk")).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT course_id, COUNT(*), SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END) "  # noqa: S608 - the ORM's SQL
+            f"FROM ({sql}) AS buyers GROUP BY course_id",
+            params,
+        )
+        buyers = {course: (count, int(repeat)) for course, count, repeat in cursor.fetchall()}
+    result = {}
+    for course in active.keys() | sales.keys():
+        lost = _churn_figures(active.get(course, 0), retained.get(course, 0))
+        result[group_key(course)] = {
+            "churn": lost,
+            "repurchase": _repurchase_figures(*buyers.get(course, (0, 0))),
+            "clv": _clv_figures(sales[course], lost) if course in sales else None,
+        }
+    return result
+
+
+def _per_course(orders: Any) -> dict[int, int]:
+    """Distinct customers of each course among ``orders``."""
+    return dict(
+        orders.order_by()
+        .values("course_id")
+        .annotate(n=Count("customer_id", distinct=True))
+        .values_list("course_id", "n")
+    )

@@ -270,6 +270,43 @@ def test_clv_is_order_value_times_frequency_times_lifespan(march_customers):
     assert result["clv"] == pytest.approx(350.0)
 
 
+def test_customer_metrics_of_every_course_at_once_match_each_course_alone(march_customers, django_assert_num_queries):
+    course, membership = march_customers["course"], march_customers["membership"]
+    with django_assert_num_queries(4):
+        by_course = metrics.customers_by_course(period=MARCH)
+    # the course: A and B active at 1 March, A bought again (retained), B did not; in March
+    # A bought twice and E once (200 − 50 refunded)
+    assert by_course[str(course.pk)]["churn"] == {
+        "active_at_start": 2,
+        "retained": 1,
+        "churned": 1,
+        "churn_rate": 50.0,
+        "retention_rate": 50.0,
+    }
+    assert by_course[str(course.pk)]["repurchase"] == {"buyers": 2, "repeat_buyers": 1, "rate": 50.0}
+    assert by_course[str(course.pk)]["clv"]["revenue"] == 350.0
+    assert by_course[str(course.pk)]["clv"]["clv"] == pytest.approx(350.0)
+    # the membership: C's runs on, D's ends in March; nothing bought in March
+    assert by_course[str(membership.pk)]["churn"]["churn_rate"] == 50.0
+    assert by_course[str(membership.pk)]["repurchase"] is None
+    assert by_course[str(membership.pk)]["clv"] is None
+    for pk in (course.pk, membership.pk):
+        assert by_course[str(pk)] == {
+            "churn": metrics.churn(period=MARCH, course=pk),
+            "repurchase": metrics.repurchase(period=MARCH, course=pk),
+            "clv": metrics.clv(period=MARCH, course=pk),
+        }
+    assert set(by_course) == {str(course.pk), str(membership.pk)}
+
+
+def test_customer_metrics_by_course_take_the_same_queries_for_more_courses(march_customers, django_assert_num_queries):
+    for _ in range(5):
+        OrderFactory(customer=CustomerFactory(), course=CourseFactory(), paid_at=datetime(2026, 3, 3, 12, tzinfo=TZ))
+    with django_assert_num_queries(4):
+        assert len(metrics.customers_by_course(period=MARCH)) == 7
+    assert metrics.customers_by_course(period=EMPTY) == {}
+
+
 def test_cohort_retention_by_month_of_first_purchase(march_customers):
     table = metrics.cohort_retention(end=MARCH.end)
     assert table == [

@@ -207,3 +207,28 @@ def test_customer_comments_are_escaped_on_the_page_and_not_formulas_in_csv(manag
         "utf-8-sig"
     )
     assert "'=HYPERLINK(1)" in export
+
+
+def test_customers_page_shows_each_course_s_buyers_in_the_latest_period(manager_client):
+    from decimal import Decimal
+
+    from accounts.tests.factories import CourseFactory, CustomerFactory, OrderFactory
+
+    today = timezone.localdate()
+    now = timezone.now()
+    python = CourseFactory(title="Python 入门")
+    photo = CourseFactory(title="Photography basics")
+    x, y, z = CustomerFactory(), CustomerFactory(), CustomerFactory()
+    for customer, course, amount in ((x, python, 100), (x, python, 100), (y, python, 100), (z, photo, 50)):
+        OrderFactory(customer=customer, course=course, amount=Decimal(amount), paid_at=now)
+    report_snapshot_compute(granularity="day", period=period_of("day", today))
+    response = manager_client.get(reverse("reports:customers"))
+    table = {table.name: table for table in response.context["tables"]}["courses"]
+    by_name = {row[0]: dict(zip([c.label for c in table.columns], row, strict=True)) for row in table.rows}
+    assert [row[0] for row in table.rows] == ["Python 入门", "Photography basics"]
+    assert by_name["Python 入门"]["Buyers"] == 2
+    assert by_name["Python 入门"]["Repurchase rate"] == 50.0
+    assert by_name["Python 入门"]["Revenue"] == 300.0
+    assert by_name["Photography basics"]["Repurchase rate"] == 0.0
+    assert by_name["Photography basics"]["Revenue"] == 50.0
+    assert "Customers by course, latest period" in response.content.decode()

@@ -618,7 +618,33 @@ class CustomersView(ReportPageView):
             ],
             y_max=100,
         )
-        return {"charts": [chart], "tables": [trend, cohort_table]}
+        return {"charts": [chart], "tables": [trend, self._by_course(), cohort_table]}
+
+    def _by_course(self) -> Table:
+        """The latest period's customer figures of each course's buyers, most active first."""
+        fields = [
+            (Column(_("Active at start"), "int"), ("churn", "active_at_start")),
+            (Column(_("Churn rate"), "pct"), ("churn", "churn_rate")),
+            (Column(_("Retention"), "pct"), ("churn", "retention_rate")),
+            (Column(_("Buyers"), "int"), ("repurchase", "buyers")),
+            (Column(_("Repurchase rate"), "pct"), ("repurchase", "rate")),
+            (Column(_("Revenue"), "money"), ("clv", "revenue")),
+            (Column(_("Average order value"), "money"), ("clv", "average_order_value")),
+            (Column(_("CLV"), "money"), ("clv", "clv")),
+        ]
+        rows = [
+            [name, *(_get(snapshot.data, *path) for _column, path in fields)]
+            for name, snapshot in self.breakdown(Dimension.COURSE)
+            if any(snapshot.data.get(figure) for figure in ("churn", "repurchase", "clv"))
+        ]
+        rows.sort(key=lambda row: (-(row[1] or 0), -(row[4] or 0), str(row[0])))
+        return Table(
+            name="courses",
+            title=_("Customers by course, latest period"),
+            columns=[Column(_("Course")), *(column for column, _path in fields)],
+            rows=rows,
+            note=_("Each course counts its own buyers and orders; one customer can count in several courses."),
+        )
 
 
 class LearnersView(ReportPageView):
