@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import AgentProfile, AgentTier
 from accounts.services import agent_availability_set
 from accounts.tests.factories import agent
+from tickets.models import Status, Ticket
 from tickets.services import TicketActionDenied, routing_candidates, ticket_fields_update
 from tickets.tests.factories import category, open_ticket
 
@@ -30,6 +31,18 @@ def test_fewest_open_tickets_wins():
     first = open_ticket()
     assert first.assignee == busy  # never assigned before: waited longest
     assert open_ticket().assignee == idle  # now busy has one open ticket
+
+
+def test_only_open_tickets_count_towards_an_agents_load():
+    veteran, newcomer = agent("veteran@example.com"), agent("newcomer@example.com")
+    history = [open_ticket() for _ in range(4)]
+    Ticket.objects.filter(pk__in=[t.pk for t in history[:3]]).update(status=Status.CLOSED, assignee=veteran)
+    Ticket.objects.filter(pk=history[3].pk).update(status=Status.OPEN, assignee=newcomer)
+    now = timezone.now()
+    AgentProfile.objects.filter(user=veteran).update(last_assigned_at=now)
+    AgentProfile.objects.filter(user=newcomer).update(last_assigned_at=now - timedelta(hours=3))
+    candidates = routing_candidates(tier=AgentTier.TIER_1, category_id=None)
+    assert [(c.user, c.open_count) for c in candidates] == [(veteran, 0), (newcomer, 1)]
 
 
 def test_ties_go_to_whoever_waited_longest():
