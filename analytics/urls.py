@@ -1,18 +1,18 @@
 from django.urls import path
 
-from .views import reports
+from .views import customer_reports, reports, ticket_reports
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", reports.OverviewView.as_view(), name="home"),
-    path("satisfaction/", reports.SatisfactionView.as_view(), name="satisfaction"),
-    path("times/", reports.TimesView.as_view(), name="times"),
-    path("volume/", reports.VolumeView.as_view(), name="volume"),
-    path("escalations/", reports.EscalationsView.as_view(), name="escalations"),
-    path("deflection/", reports.DeflectionView.as_view(), name="deflection"),
-    path("agents/", reports.AgentsView.as_view(), name="agents"),
-    path("customers/", reports.CustomersView.as_view(), name="customers"),
-    path("learners/", reports.LearnersView.as_view(), name="learners"),
+    path("", ticket_reports.OverviewView.as_view(), name="home"),
+    path("satisfaction/", ticket_reports.SatisfactionView.as_view(), name="satisfaction"),
+    path("times/", ticket_reports.TimesView.as_view(), name="times"),
+    path("volume/", ticket_reports.VolumeView.as_view(), name="volume"),
+    path("escalations/", ticket_reports.EscalationsView.as_view(), name="escalations"),
+    path("deflection/", ticket_reports.DeflectionView.as_view(), name="deflection"),
+    path("agents/", ticket_reports.AgentsView.as_view(), name="agents"),
+    path("customers/", customer_reports.CustomersView.as_view(), name="customers"),
+    path("learners/", customer_reports.LearnersView.as_view(), name="learners"),
     path("refresh/", reports.ReportRefreshView.as_view(), name="refresh"),
 ]
