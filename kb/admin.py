@@ -99,7 +99,9 @@ class ArticleAdmin(admin.ModelAdmin):
             return "—"
         others = {
             other.language: other
-            for other in Article.objects.filter(translation_key=obj.translation_key).exclude(pk=obj.pk)
+            for other in Article.objects.filter(translation_key=obj.translation_key)
+            .exclude(pk=obj.pk)
+            .only("pk", "language", "title")
         }
         existing = format_html_join(
             " · ",
