@@ -17,26 +17,13 @@ workers, DEBUG off) and measures each report page as a signed-in manager.
 """
 
 import argparse
-import os
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_desk import ENV, free_port, measure  # noqa: E402
-
-
-def setup() -> None:
-    os.environ.update(ENV)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.base")
-    import django
-
-    django.setup()
+from served import django_setup, gunicorn_served, measure, print_header, print_timings, signed_in_session  # noqa: E402
 
 
 def time_snapshots(breakdown: bool) -> None:
@@ -70,18 +57,19 @@ def time_snapshots(breakdown: bool) -> None:
             started = time.perf_counter()
             for group in (None, *metrics.DIMENSION_FIELDS):
                 step(group)
-            print(f"  {name:<16} all dimensions {time.perf_counter() - started:6.2f} s")
+            print(f"  {name:<20} all dimensions {time.perf_counter() - started:6.2f} s")
         for name, step in {
             "nps": lambda: metrics.nps(period=period),
             "churn": lambda: metrics.churn(period=period),
             "repurchase": lambda: metrics.repurchase(period=period),
             "clv (with churn)": lambda: metrics.clv(period=period),
+            "customers by course": lambda: metrics.customers_by_course(period=period),
             "cohorts": lambda: metrics.cohort_retention(end=period.end),
             "learner segments": lambda: metrics.learner_segments(end=period.end),
         }.items():
             started = time.perf_counter()
             step()
-            print(f"  {name:<16} {time.perf_counter() - started:6.2f} s")
+            print(f"  {name:<20} {time.perf_counter() - started:6.2f} s")
 
 
 def page_snapshots() -> None:
@@ -98,46 +86,9 @@ def page_snapshots() -> None:
     print(f"snapshots for the pages' default ranges (missing ones only): {time.perf_counter() - started:.0f} s")
 
 
-def manager_session() -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from accounts.models import User
-
-    manager = User.objects.get(email="manager@example.com")
-    session = SessionStore()
-    session[SESSION_KEY] = str(manager.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-
 def time_pages(requests: int) -> None:
-    import socket
-
-    session = manager_session()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-        check=True,
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "helpdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        + ["--log-level", "warning"],
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    session = signed_in_session("manager@example.com")
+    with gunicorn_served() as port:
         headers = {"Cookie": f"sessionid={session}"}
         scenarios = [
             ("overview (14 days)", "/reports/"),
@@ -154,14 +105,9 @@ def time_pages(requests: int) -> None:
             ("API, 14 days by agent", "/api/reports/snapshots/?dimension=agent"),
         ]
         print(f"{requests} requests per page, sequential, after 10 warm-up")
-        print(f"{'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        print_header("page", 26)
         for name, path in scenarios:
-            timings = sorted(measure(port, "GET", path, headers, None, requests, 200))
-            p95 = timings[int(len(timings) * 0.95) - 1]
-            print(f"{name:<26} {statistics.median(timings):8.1f} {p95:8.1f} {timings[-1]:8.1f}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+            print_timings(name, 26, measure(port, "GET", path, headers, None, requests, 200))
 
 
 def main() -> None:
@@ -170,7 +116,7 @@ def main() -> None:
     parser.add_argument("--breakdown", action="store_true", help="Also time each metric of the month.")
     parser.add_argument("--pages-only", action="store_true")
     args = parser.parse_args()
-    setup()
+    django_setup()
     if not args.pages_only:
         time_snapshots(args.breakdown)
     page_snapshots()
