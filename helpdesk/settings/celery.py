@@ -28,11 +28,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+    CELERY_BROKER_TRANSPORT = None
 else:
     # The embedded default: kombu's filesystem transport needs no server. Web server,
     # worker and beat on one machine share the folders below.
     # https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.transport.filesystem.html
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's filesystem transport, writing whole files only (helpdesk/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "helpdesk.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),

@@ -1,12 +1,12 @@
 """Smart answers on new tickets: the automatic answer, the customer's "solved" (a
 deflection) and "not solved" (back to tier 1, no SLA time lost), the desk sidebar."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from kb.autoanswer import ticket_auto_answer
 from kb.models import Article, ArticleStatus, AutoAnswerRule
@@ -65,13 +65,19 @@ def test_solved_resolves_the_ticket_as_deflected(smart_answers, customer_a, djan
     assert ticket.events.filter(type="tickets.ticket.deflected").exists()
 
 
+# A Wednesday morning in Beijing: the refund SLA counts business hours (09:00–21:00), so the
+# two hours the customer took must fall inside them for the pause to be worth anything.
+BUSINESS_MORNING = datetime(2026, 6, 17, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@time_machine.travel(BUSINESS_MORNING, tick=False)
 def test_not_solved_goes_to_the_tier1_queue_without_sla_penalty(
     smart_answers, customer_a, django_capture_on_commit_callbacks
 ):
     ticket = _new_refund_ticket(customer_a, django_capture_on_commit_callbacks)
     due_before = ticket.first_response_due_at
     # when the customer answers two hours later
-    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+    with time_machine.travel(BUSINESS_MORNING + timedelta(hours=2), tick=False):
         ticket_customer_confirm(ticket=ticket, customer=customer_a, solved=False)
     # then
     ticket.refresh_from_db()

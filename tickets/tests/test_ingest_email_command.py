@@ -74,3 +74,24 @@ def test_a_missing_path_or_a_plain_folder_is_a_clear_error(tmp_path):
         run(str(tmp_path))
     with pytest.raises(CommandError, match="No mailbox"):
         call_command("ingest_email", str(tmp_path), "--mailbox", "nope")
+
+
+def test_maildir_messages_are_read_in_delivery_order_not_string_order():
+    from tickets.management.commands.ingest_email import maildir_delivery_order
+
+    # given names as Python and Dovecot write them: microseconds are not zero-padded
+    names = [
+        "1764633600.M99999P12Q3.host",
+        "1764633600.M100000P12Q4.host",
+        "1764633599.M999999P12Q2.host",
+        "1764633601.M5P12Q5.host",
+        "1764633600.1234.oldhost",
+    ]
+    # then they sort by delivery time, whatever the digits' string order
+    assert sorted(names, key=maildir_delivery_order) == [
+        "1764633599.M999999P12Q2.host",
+        "1764633600.1234.oldhost",
+        "1764633600.M99999P12Q3.host",
+        "1764633600.M100000P12Q4.host",
+        "1764633601.M5P12Q5.host",
+    ]

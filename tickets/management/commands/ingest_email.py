@@ -7,6 +7,7 @@ of messages read. Sources are never changed: ingesting again reports duplicates.
 """
 
 import mailbox
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -19,6 +20,22 @@ from tickets.email.ingest import Outcome, mail_ingest
 from tickets.models import Mailbox
 
 
+# A Maildir unique name starts with the delivery time: "<seconds>.M<microseconds>P<pid>Q<n>.<host>"
+# (Python, Dovecot, Postfix) or the older "<seconds>.<pid>.<host>".
+MAILDIR_NAME = re.compile(r"^(\d+)(?:\.M(\d+))?(?:P(\d+))?(?:Q(\d+))?")
+
+
+def maildir_delivery_order(key: str) -> tuple[int, int, int, str]:
+    """Sort key for Maildir names in the order the mail was delivered. The microseconds are
+    not zero-padded ("M99999" comes after "M100000"), so plain string order would put a
+    reply before the message it answers when both arrived within one second."""
+    match = MAILDIR_NAME.match(key)
+    if match is None:
+        return (sys.maxsize, 0, 0, key)
+    seconds, micros, _pid, sequence = (int(group or 0) for group in match.groups())
+    return (seconds, micros, sequence, key)
+
+
 def messages_read(path: str) -> Iterator[bytes]:
     """The raw bytes of every message at ``path`` (see the module docstring)."""
     if path == "-":
@@ -29,7 +46,7 @@ def messages_read(path: str) -> Iterator[bytes]:
         if not all((source / sub).is_dir() for sub in ("cur", "new", "tmp")):
             raise CommandError(f"{path} is a folder but not a Maildir (cur, new and tmp are missing).")
         box = mailbox.Maildir(source, factory=None, create=False)
-        for key in sorted(box.keys()):
+        for key in sorted(box.keys(), key=maildir_delivery_order):
             yield box.get_bytes(key)
         return
     if not source.is_file():
