@@ -6,8 +6,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Category
-
 from .models import AgentProfile, Course, CustomerProfile, Enrollment, LearningActivity, Order, User
 
 
@@ -42,8 +40,9 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class AgentProfileForm(forms.ModelForm):
+    # The relation is declared on tickets.Category (accounts does not import tickets).
     skills = forms.ModelMultipleChoiceField(
-        queryset=Category.objects.all(),
+        queryset=AgentProfile._meta.get_field("skills").related_model.objects.all(),
         required=False,
         widget=admin.widgets.FilteredSelectMultiple(_("skills"), is_stacked=False),
         label=_("skills (ticket categories)"),

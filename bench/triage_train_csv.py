@@ -1,5 +1,5 @@
 """Write a triage training CSV (text,label) from the demo ticket templates of
-``tickets.demo_texts`` (subject + first message per category and language, each filled in
+``demo.ticket_texts`` (subject + first message per category and language, each filled in
 --variants times with different courses, orders and amounts): the text the demo tickets,
 and so the product's model, are trained on. bench/triage/test.csv holds hand-written
 messages that appear nowhere in the templates, for ``evaluate_triage --test``.
@@ -34,7 +34,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from tickets.demo_texts import TEMPLATES
+    from demo.ticket_texts import TEMPLATES
 
     rng = random.Random(7)
     with Path(options.output).open("w", encoding="utf-8", newline="") as handle:

@@ -5,6 +5,7 @@ from django.urls import path
 from .views import desk
 
 desk_patterns = [
+    path("", desk.DeskHomeView.as_view(), name="home"),
     path("tickets/", desk.TicketQueueView.as_view(), name="queue"),
     path("tickets/bulk/", desk.TicketBulkView.as_view(), name="ticket-bulk"),
     path("tickets/phone/", desk.PhoneTicketView.as_view(), name="ticket-phone"),

@@ -10,30 +10,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from helpdesk.access import SurfaceAccessMixin
-from tickets.selectors import ticket_view_counts
 
-from ..forms import AvailabilityForm, CustomerSearchForm
+from ..forms import AvailabilityForm
 from ..roles import ACCESS_DESK
-from ..selectors import agent_profile_own, customer_context_get, customer_search
+from ..selectors import agent_profile_own, customer_context_get
 from ..services import agent_availability_set
-
-
-class DeskHomeView(SurfaceAccessMixin, TemplateView):
-    required_permission = ACCESS_DESK
-    template_name = "accounts/desk/home.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        form = CustomerSearchForm(self.request.GET or None)
-        query = form.cleaned_data["q"] if form.is_valid() else ""
-        context.update(
-            queue_counts=ticket_view_counts(actor=self.request.user),
-            agent=agent_profile_own(actor=self.request.user),
-            search_form=form,
-            query=query,
-            customers=list(customer_search(actor=self.request.user, query=query)) if query else [],
-        )
-        return context
 
 
 class AgentAvailabilityView(SurfaceAccessMixin, View):

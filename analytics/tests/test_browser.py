@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from helpdesk.tests.test_browser import SCREENSHOTS, browser  # noqa: F401 - the shared Chromium fixture
 from tickets.models import Category
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "tickets",
     "kb",
     "analytics",
+    # Demo data (seed_demo): fills the apps above, which never import it.
+    "demo",
 ]
 
 MIDDLEWARE = [

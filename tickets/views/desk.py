@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.forms import CustomerSearchForm
 from accounts.models import User
 from accounts.roles import ACCESS_DESK
+from accounts.selectors import agent_profile_own, customer_search
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
 
@@ -38,7 +40,7 @@ from ..forms.desk import (
     StatusForm,
 )
 from ..models import CannedResponse, RefundRequest, Ticket
-from ..selectors import ticket_detail, ticket_get_visible, ticket_queue
+from ..selectors import ticket_detail, ticket_get_visible, ticket_queue, ticket_view_counts
 from ..services import (
     TicketError,
     refund_approve,
@@ -86,6 +88,25 @@ class UncountedPage:
 
 class DeskView(SurfaceAccessMixin):
     required_permission = ACCESS_DESK
+
+
+class DeskHomeView(DeskView, TemplateView):
+    """The desk's first page: the saved views' counts, the agent's status, customer search."""
+
+    template_name = "tickets/desk/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = CustomerSearchForm(self.request.GET or None)
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        context.update(
+            queue_counts=ticket_view_counts(actor=self.request.user),
+            agent=agent_profile_own(actor=self.request.user),
+            search_form=form,
+            query=query,
+            customers=list(customer_search(actor=self.request.user, query=query)) if query else [],
+        )
+        return context
 
 
 class TicketQueueView(DeskView, TemplateView):

@@ -19,7 +19,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tickets.email.ingest import Outcome, mail_ingest
 from tickets.models import Mailbox
 
-
 # A Maildir unique name starts with the delivery time: "<seconds>.M<microseconds>P<pid>Q<n>.<host>"
 # (Python, Dovecot, Postfix) or the older "<seconds>.<pid>.<host>".
 MAILDIR_NAME = re.compile(r"^(\d+)(?:\.M(\d+))?(?:P(\d+))?(?:Q(\d+))?")

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import AgentProfile, CustomerProfile, Enrollment, LearningActivity, Order, OrderStatus, Role, User
-from tickets import demo
+from demo import tickets as demo
 from tickets.models import (
     BusinessHours,
     Category,

@@ -1,6 +1,6 @@
 """The texts demo tickets are written from: per category and language, templates of a
 subject, first message, agent reply, customer follow-up, final reply and resolution, plus
-the notes, reasons and comments that the stories in ``tickets.demo`` pick from.
+the notes, reasons and comments that the stories in ``demo.tickets`` pick from.
 
 Placeholders: {name} {email} {course} {order} {amount} {paid_date} {refund}
 {refund_date} {expires} {lesson} {phone4} {new_phone4} {device} {teacher} {company}
@@ -11,8 +11,7 @@ Placeholders: {name} {email} {course} {order} {amount} {paid_date} {refund}
 from dataclasses import dataclass
 
 from accounts.models import CourseKind
-
-from .choices import Channel, Priority
+from tickets.choices import Channel, Priority
 
 # ---------------------------------------------------------------------------------------
 # Texts. Placeholders: {name} {email} {course} {order} {amount} {paid_date} {refund}

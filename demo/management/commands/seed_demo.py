@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from accounts.demo import DEMO_PASSWORD, STAFF, demo_people_seed
-from tickets.demo import demo_tickets_seed
+from demo.people import DEMO_PASSWORD, STAFF, demo_people_seed
+from demo.tickets import demo_tickets_seed
 
 
 class Command(BaseCommand):
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         except ValueError as exc:  # e.g. the demo agents were removed
             raise CommandError(str(exc)) from exc
         # The help center's articles and a first triage model trained on the demo tickets.
-        from kb.demo import demo_kb_seed
+        from demo.kb import demo_kb_seed
 
         kb = demo_kb_seed()
         progress(f"knowledge base: {kb}")

@@ -27,7 +27,7 @@ Deterministic and idempotent
     ticket comes back the same. Ticket ``i`` first picks when it is written (over the last
     12 months, twice as busy now as a year ago; a share of the first 40 in the last days,
     so that even a small demo has a live queue), then its customer among a few demo
-    customers ``0..customers-1`` of the same seed (found by email like ``accounts.demo``;
+    customers ``0..customers-1`` of the same seed (found by email like ``demo.people``;
     the first who had joined by then), then a request that fits their orders. The first
     six go to the two named demo customers so that their logins show tickets. Refunds
     update the orders in ticket order, so amounts stay within what is refundable. NPS
@@ -64,11 +64,27 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts.demo import STAFF, _customer_identity
 from accounts.models import AgentProfile, Course, CourseKind, Order, OrderStatus, Role, User
+from demo.people import STAFF, _customer_identity
+from tickets.choices import ACTIVE_STATUSES, Channel, Priority, Status
+from tickets.models import (
+    Category,
+    CSATResponse,
+    MessageKind,
+    NPSResponse,
+    RefundRequest,
+    RefundStatus,
+    SLAPolicy,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+from tickets.services.escalation import COMPLAINT, EscalationRule
+from tickets.services.lifecycle import TRANSITIONS
+from tickets.services.sla import calendar_for
+from tickets.sla_clock import BusinessCalendar, _open_intervals, add_business_minutes, business_minutes_between
 
-from .choices import ACTIVE_STATUSES, Channel, Priority, Status
-from .demo_texts import (
+from .ticket_texts import (
     CATEGORY_WEIGHTS,
     CHANNEL_WEIGHTS,
     COMPANIES,
@@ -101,22 +117,6 @@ from .demo_texts import (
     TEMPLATES,
     Template,
 )
-from .models import (
-    Category,
-    CSATResponse,
-    MessageKind,
-    NPSResponse,
-    RefundRequest,
-    RefundStatus,
-    SLAPolicy,
-    Ticket,
-    TicketEvent,
-    TicketMessage,
-)
-from .services.escalation import COMPLAINT, EscalationRule
-from .services.lifecycle import TRANSITIONS
-from .services.sla import calendar_for
-from .sla_clock import BusinessCalendar, _open_intervals, add_business_minutes, business_minutes_between
 
 # Tickets per transaction. A ticket writes about 15 rows (ticket, ~4 messages, ~9 events,
 # sometimes a refund and a rating), so a chunk is ~40,000 rows: large enough that the
@@ -312,7 +312,7 @@ class _Context:
             pk for pk in managers.values_list("pk", flat=True) if pk not in self.tier2_pks
         ]
         if not self.tier1 or not self.tier2 or not self.deciders:
-            raise ValueError("Demo tickets need the demo agents of both tiers (accounts.demo.STAFF).")
+            raise ValueError("Demo tickets need the demo agents of both tiers (demo.people.STAFF).")
 
         courses = sorted(Course.objects.all(), key=lambda c: c.code)
         self.courses = {c.pk: c for c in courses}
@@ -341,7 +341,7 @@ class _Context:
 
 @lru_cache(maxsize=1 << 16)
 def _customer_email(seed: int, k: int) -> str:
-    """The email of demo customer ``k`` (as ``accounts.demo`` makes it)."""
+    """The email of demo customer ``k`` (as ``demo.people`` makes it)."""
     return _customer_identity(k, random.Random(seed * 1_000_003 + k))[0]
 
 

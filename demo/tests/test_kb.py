@@ -1,6 +1,6 @@
 import pytest
 
-from kb.demo import demo_kb_seed
+from demo.kb import demo_kb_seed
 from kb.models import Article, ArticleStatus, AutoAnswerRule, KBCategory, TriageModel, Visibility
 from kb.search import search_ids
 

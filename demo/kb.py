@@ -5,13 +5,13 @@ Idempotent: articles are keyed by a stable translation key and never overwritten
 import uuid
 from dataclasses import dataclass
 
+from kb.models import Article, ArticleStatus, AutoAnswerRule, KBCategory, TriageModel, Visibility
+from kb.search import index_rebuild
+from kb.services import article_save
+from kb.triage import triage_train_from_tickets
 from tickets.models import Category
 
-from .demo_articles import ARTICLES, CATEGORIES
-from .models import Article, ArticleStatus, AutoAnswerRule, KBCategory, TriageModel, Visibility
-from .search import index_rebuild
-from .services import article_save
-from .triage import triage_train_from_tickets
+from .kb_articles import ARTICLES, CATEGORIES
 
 _NAMESPACE = uuid.UUID("6f1c1d38-6f55-4a0b-9d0c-6b3e1f0a7e21")
 # Categories whose tickets the demo answers automatically above the confidence threshold.

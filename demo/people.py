@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from accounts.models import (
     AgentProfile,
     AgentTier,
     Course,
@@ -32,7 +32,7 @@ from .models import (
     SalesChannel,
     User,
 )
-from .services import user_roles_set
+from accounts.services import user_roles_set
 
 # Customers written per transaction: about 15 rows each, so ~75,000 rows per chunk.
 CHUNK = 5000
