@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV = $(shell scripts/find-python)
 
-.PHONY: run test lint messages screenshots clean
+.PHONY: run test lint messages messages-update screenshots clean
 
 $(BIN)/python:
 	$(PYTHON_FOR_VENV) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 messages: | $(BIN)/python
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv' --verbosity 0
+
+## Collect new strings into the Chinese catalogue (no source locations: merges stay small).
+messages-update: | $(BIN)/python
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore .venv --ignore var --ignore bench --verbosity 0
 
 ## Run the product on the embedded default: SQLite, a file-based Celery broker, worker
 ## and beat, demo data. Prints the URL and the demo logins.
