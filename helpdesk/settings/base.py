@@ -234,8 +234,17 @@ HELPDESK_NPS_INTERVAL_DAYS = env.int("HELPDESK_NPS_INTERVAL_DAYS", default=91)
 # Attachments: largest accepted file, in bytes.
 HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
-# Email channel (tickets.email). Links in mails start with this URL.
-HELPDESK_SITE_URL = env.str("HELPDESK_SITE_URL", default="http://localhost:8000").rstrip("/")
+# The site's public address: every absolute link we send (mail, auto-answers,
+# notifications, webhooks) starts with it. Required in production; `make run` sets it.
+HELPDESK_SITE_URL = env.str("HELPDESK_SITE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
+if not HELPDESK_SITE_URL:
+    raise ImproperlyConfigured("HELPDESK_SITE_URL must be set when DEBUG is off (e.g. https://help.example.com).")
+# Customers may create an account themselves (a sign-in link confirms the address).
+HELPDESK_SIGNUP_ENABLED = env.bool("HELPDESK_SIGNUP_ENABLED", default=True)
+# Staff sign in with OpenID Connect (see the "OpenID Connect" block above).
+HELPDESK_OIDC_ENABLED = False
+# Sign-in links by mail work once, within this many hours.
+HELPDESK_SIGNIN_LINK_HOURS = env.int("HELPDESK_SIGNIN_LINK_HOURS", default=72)
 # Notifications also go by email (customers and agents with an address).
 HELPDESK_EMAIL_NOTIFICATIONS = env.bool("HELPDESK_EMAIL_NOTIFICATIONS", default=True)
 # Inbound mail: at most this many messages per sender per hour become tickets or replies;

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("HELPDESK_SITE_URL", "http://testserver")
 
 from .base import *  # noqa: E402, F403
 from .base import REDIS_URL, TEMPLATES, VAR_DIR  # noqa: E402
