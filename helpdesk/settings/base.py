@@ -241,6 +241,9 @@ if not HELPDESK_SITE_URL:
     raise ImproperlyConfigured("HELPDESK_SITE_URL must be set when DEBUG is off (e.g. https://help.example.com).")
 # Customers may create an account themselves (a sign-in link confirms the address).
 HELPDESK_SIGNUP_ENABLED = env.bool("HELPDESK_SIGNUP_ENABLED", default=True)
+# Domain events (helpdesk.events): a failing consumer raises instead of being retried
+# later (the test settings turn it on, so that errors surface in the test that caused them).
+HELPDESK_EVENT_ERRORS_PROPAGATE = env.bool("HELPDESK_EVENT_ERRORS_PROPAGATE", default=False)
 # Staff sign in with OpenID Connect (see the "OpenID Connect" block above).
 HELPDESK_OIDC_ENABLED = False
 # Sign-in links by mail work once, within this many hours.

@@ -67,6 +67,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "helpdesk.tasks.heartbeat_record_task",
         "schedule": env.float("HELPDESK_HEARTBEAT_INTERVAL", default=60.0),
     },
+    # Delivers domain events still in the outbox: their dispatch never reached a worker
+    # (the broker was down when they committed) or a consumer failed and is due for a
+    # retry. Every minute.
+    "events-dispatch-pending": {
+        "task": "helpdesk.tasks.events_dispatch_pending_task",
+        "schedule": crontab(minute="*"),
+    },
     # Marks first-response and resolution SLA breaches, escalates tier-1 first-response
     # breaches and tells managers of tier-2 breaches. Every minute.
     "sla-breaches-mark": {

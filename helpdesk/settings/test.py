@@ -26,6 +26,7 @@ CSRF_COOKIE_SECURE = False
 # Flows run eagerly and errors propagate; tests that prove schedules start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+HELPDESK_EVENT_ERRORS_PROPAGATE = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 # Serve static files from the app and project folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True

@@ -150,12 +150,7 @@ def ticket_open(
     escalated = escalation_rules_apply(ticket=ticket)
     if route and not escalated:
         ticket_route(ticket=ticket)
-    if not escalated:
-        # Smart answers (kb): predict the category, find articles and maybe answer
-        # automatically. After commit, in a worker: the customer's request is not slowed.
-        from kb.tasks import ticket_auto_answer_task
-
-        transaction.on_commit(lambda: ticket_auto_answer_task.delay(ticket.pk))
+    # Smart answers (kb) consume the "created" event after commit, in a worker.
     return ticket
 
 
