@@ -10,6 +10,8 @@ from accounts.urls import auth_patterns
 from accounts.urls import desk_patterns as accounts_desk_patterns
 from accounts.views.language import language_set
 from analytics.api.urls import api_patterns as analytics_api_patterns
+from integrations.api.urls import api_patterns as integrations_api_patterns
+from integrations.views import SsoJwtView
 from kb.api.urls import api_patterns as kb_api_patterns
 from kb.urls import desk_patterns as kb_desk_patterns
 from kb.urls import help_patterns as kb_help_patterns
@@ -27,6 +29,7 @@ api_patterns = [
     *tickets_api_patterns,
     *kb_api_patterns,
     *analytics_api_patterns,
+    path("integration/v1/", include(integrations_api_patterns)),
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -54,6 +57,7 @@ urlpatterns = [
     path("accounts/landing/", LandingView.as_view(), name="landing"),
     path("accounts/", include(auth_patterns)),
     path("i18n/setlang/", language_set, name="set_language"),
+    path("sso/jwt/", SsoJwtView.as_view(), name="sso-jwt"),
 ]
 
 if settings.DEBUG:

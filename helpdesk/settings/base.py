@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tickets",
     "kb",
     "analytics",
+    "integrations",
     # Demo data (seed_demo): fills the apps above, which never import it.
     "demo",
 ]
@@ -244,6 +245,10 @@ HELPDESK_SIGNUP_ENABLED = env.bool("HELPDESK_SIGNUP_ENABLED", default=True)
 # Domain events (helpdesk.events): a failing consumer raises instead of being retried
 # later (the test settings turn it on, so that errors surface in the test that caused them).
 HELPDESK_EVENT_ERRORS_PROPAGATE = env.bool("HELPDESK_EVENT_ERRORS_PROPAGATE", default=False)
+# Webhooks out: a subscription failing this many deliveries in a row is disabled.
+HELPDESK_WEBHOOK_DISABLE_AFTER = env.int("HELPDESK_WEBHOOK_DISABLE_AFTER", default=20)
+# Webhooks in: a signed request older (or newer) than this many seconds is refused.
+HELPDESK_WEBHOOK_TOLERANCE_SECONDS = env.int("HELPDESK_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # Staff sign in with OpenID Connect (see the "OpenID Connect" block above).
 HELPDESK_OIDC_ENABLED = False
 # Sign-in links by mail work once, within this many hours.

@@ -74,6 +74,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "helpdesk.tasks.events_dispatch_pending_task",
         "schedule": crontab(minute="*"),
     },
+    # Forgets the ids of platform sign-in tokens that have expired. Daily at 04:10.
+    "sso-used-tokens-purge": {
+        "task": "integrations.tasks.used_tokens_purge_task",
+        "schedule": crontab(hour=4, minute=10),
+    },
     # Marks first-response and resolution SLA breaches, escalates tier-1 first-response
     # breaches and tells managers of tier-2 breaches. Every minute.
     "sla-breaches-mark": {
