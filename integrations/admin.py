@@ -2,12 +2,17 @@
 subscriptions and their delivery log (with redelivery). Managers have no access: an API
 key writes the customer data."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .csv_import import ORDER, CSVFormatError, csv_import
 from .models import ApiKey, Integration, WebhookDelivery, WebhookSubscription
 from .services.keys import api_key_create, api_key_revoke
 from .webhooks import webhook_redeliver
@@ -39,6 +44,18 @@ class WebhookSubscriptionInline(admin.TabularInline):
     readonly_fields = ["disabled_at", "consecutive_failures"]
 
 
+class ContextImportForm(forms.Form):
+    resource = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=[(r, r) for r in ORDER])
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"), help_text=gettext_lazy("UTF-8 or GB18030; columns as in the guide.")
+    )
+    commit = forms.BooleanField(
+        label=gettext_lazy("Import now"),
+        required=False,
+        help_text=gettext_lazy("Unticked: a dry run that lists every bad row and writes nothing."),
+    )
+
+
 @admin.register(Integration)
 class IntegrationAdmin(admin.ModelAdmin):
     list_display = ["name", "is_active", "rate_limit_per_minute", "created_at"]
@@ -46,6 +63,26 @@ class IntegrationAdmin(admin.ModelAdmin):
     readonly_fields = ["jwt_secret", "webhook_secret", "created_at"]
     inlines = [ApiKeyInline, WebhookSubscriptionInline]
     actions = ["create_key"]
+    change_list_template = "admin/integrations/integration/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="integrations_context_import"), *super().get_urls()]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """CSV import of the customer context: a dry run with per-row errors, then the import."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = ContextImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            resource = form.cleaned_data["resource"]
+            try:
+                report = csv_import({resource: form.cleaned_data["file"].read()}, commit=form.cleaned_data["commit"])
+            except CSVFormatError as exc:
+                form.add_error("file", str(exc))
+        context = {**self.admin_site.each_context(request), "form": form, "report": report, "title": _("Import CSV")}
+        return TemplateResponse(request, "admin/integrations/import.html", context)
 
     def save_model(self, request: HttpRequest, obj: Integration, form: object, change: bool) -> None:
         super().save_model(request, obj, form, change)
