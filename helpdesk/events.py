@@ -199,3 +199,29 @@ def events_dispatch_pending(*, now: Any = None) -> int:
             return done
         done += events_dispatch(ids)
         last = ids[-1]
+
+
+# ---------------------------------------------------------------------------
+# Tasks asked for by a web request, through the outbox
+# ---------------------------------------------------------------------------
+
+TASK_REQUESTED = "helpdesk.task.requested"
+
+
+def task_enqueue(task: Any, *args: Any, **kwargs: Any) -> Event:
+    """Run ``task(*args, **kwargs)`` in a worker after the current transaction commits,
+    surviving a broker that is down: the request is an outbox event, which a worker turns
+    into the task once the broker is back. For tasks asked for by people (save an article,
+    refresh a report, poll a mailbox); arguments must be JSON."""
+    return event_record(
+        TASK_REQUESTED, visibility=EventVisibility.STAFF, task=task.name, args=list(args), kwargs=kwargs
+    )
+
+
+@consumer("helpdesk.tasks", types=[TASK_REQUESTED])
+def _task_send(event: Event) -> None:
+    from celery import current_app
+
+    current_app.tasks[event.payload["task"]].apply_async(
+        args=event.payload.get("args", []), kwargs=event.payload.get("kwargs", {})
+    )

@@ -19,12 +19,19 @@ def _amount(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, **kwargs)
 
 
+ORDER_STATUSES = [OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED, OrderStatus.CANCELLED]
+ORDER_STATUS_CHOICES = [(s.value, s.label) for s in ORDER_STATUSES]
+
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
 class CustomerItem(serializers.Serializer):
     external_id = _external_id(help_text=_("The customer's id on the platform."))
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
+    language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False)
     vip = serializers.BooleanField(required=False)
 
 
@@ -36,9 +43,6 @@ class CourseItem(serializers.Serializer):
     currency = serializers.CharField(min_length=3, max_length=3, required=False)
 
 
-ORDER_STATUSES = [OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED, OrderStatus.CANCELLED]
-
-
 class OrderItem(serializers.Serializer):
     external_id = _external_id(max_length=32, help_text=_("The order number on the platform."))
     customer = _external_id(help_text=_("The customer's external id."))
@@ -46,7 +50,7 @@ class OrderItem(serializers.Serializer):
     amount = _amount()
     currency = serializers.CharField(min_length=3, max_length=3, required=False)
     paid_at = serializers.DateTimeField(required=False, allow_null=True)
-    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in ORDER_STATUSES], required=False)
+    status = serializers.ChoiceField(choices=ORDER_STATUS_CHOICES, required=False)
     refunded_amount = _amount(required=False)
     refunded_at = serializers.DateTimeField(required=False, allow_null=True)
     access_expires_at = serializers.DateTimeField(required=False, allow_null=True)

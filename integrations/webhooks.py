@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from helpdesk.events import task_enqueue
 from helpdesk.models import Event
 from tickets.models import RefundRequest, Ticket
 
@@ -199,7 +200,7 @@ def webhook_redeliver(*, delivery: WebhookDelivery) -> None:
     from .tasks import webhook_deliver_task
 
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PENDING)
-    transaction.on_commit(lambda: webhook_deliver_task.delay(delivery.pk))
+    task_enqueue(webhook_deliver_task, delivery.pk)
 
 
 def retry_countdown(retries: int) -> int:

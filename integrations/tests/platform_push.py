@@ -82,7 +82,7 @@ def data(customers: int, courses: int, orders: int, days: int) -> dict[str, list
 
 
 def put(base: str, key: str, resource: str, items: list[dict]) -> tuple[int, dict]:
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 (the test gives a loopback http URL)
         f"{base}/api/integration/v1/{resource}/",
         data=json.dumps({"items": items}).encode(),
         method="PUT",
