@@ -13,6 +13,7 @@ succeeded is recorded on the event, so a retry after a failure runs only the oth
 """
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,6 +37,9 @@ RETRY_MAX_MINUTES = 60
 SWEEP_GRACE_SECONDS = 30
 # Events dispatched per sweep batch.
 SWEEP_BATCH = 500
+# After the broker refused a task, requests stop trying it for this long (seconds): each
+# try costs a connection timeout, and the sweep delivers the waiting events anyway.
+BROKER_RETRY_SECONDS = 10.0
 # How long a reader resuming from an event id should let in-flight transactions settle.
 EVENT_SETTLE_SECONDS = 2
 
@@ -110,16 +114,23 @@ def _flush(connection: Any) -> None:
         events_enqueue(ids)
 
 
+_broker_down_until = 0.0
+
+
 def events_enqueue(ids: list[int]) -> bool:
     """Ask a worker to dispatch ``ids``. Never raises: without a broker the events wait
     in the outbox for the sweep. Returns whether the broker took the task."""
+    global _broker_down_until
     from .tasks import event_dispatch_task
 
+    if time.monotonic() < _broker_down_until:
+        return False
     try:
         event_dispatch_task.apply_async(args=[ids], retry=False)
     except Exception as exc:  # the broker's own errors (kombu, redis, OSError) vary by transport
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.HELPDESK_EVENT_ERRORS_PROPAGATE:
             raise
+        _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
         logger.warning("broker unavailable (%s); %d events wait in the outbox", type(exc).__name__, len(ids))
         return False
     return True
@@ -178,7 +189,7 @@ def events_dispatch(ids: Iterable[int]) -> int:
     return sum(event_dispatch(pk) for pk in sorted(ids))
 
 
-def events_dispatch_pending(*, now: Any = None) -> int:
+def events_dispatch_pending(*, now: Any = None, grace_seconds: int = SWEEP_GRACE_SECONDS) -> int:
     """The sweep: every event not dispatched yet (older than the grace period, and not
     leased or waiting for a retry), oldest first, in batches. Idempotent."""
     now = now or timezone.now()
@@ -189,7 +200,7 @@ def events_dispatch_pending(*, now: Any = None) -> int:
             Event.objects.filter(
                 Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
                 dispatched_at__isnull=True,
-                created_at__lte=now - timedelta(seconds=SWEEP_GRACE_SECONDS),
+                created_at__lte=now - timedelta(seconds=grace_seconds),
                 pk__gt=last,
             )
             .order_by("pk")

@@ -18,9 +18,9 @@ def event_dispatch_task(event_ids: list[int]) -> int:
 
 
 @shared_task(ignore_result=True)
-def events_dispatch_pending_task() -> int:
+def events_dispatch_pending_task(grace_seconds: int | None = None) -> int:
     """Scheduled every minute: deliver events whose dispatch never reached a worker (the
     broker was down at commit) or whose consumer failed and is due for a retry."""
-    from .events import events_dispatch_pending
+    from .events import SWEEP_GRACE_SECONDS, events_dispatch_pending
 
-    return events_dispatch_pending()
+    return events_dispatch_pending(grace_seconds=SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds)
