@@ -32,6 +32,14 @@ def _language() -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, offering the other ways back in the settings allow."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.update(signup_enabled=settings.HELPDESK_SIGNUP_ENABLED, oidc_enabled=settings.HELPDESK_OIDC_ENABLED)
+        return super().get_context_data(**kwargs)
+
+
 class SigninLinkRequestView(FormView):
     """ "Email me a sign-in link". The answer never says whether the address has an account."""
 

@@ -134,6 +134,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff may sign in with the organisation's OpenID Connect provider (mozilla-django-oidc):
+# on when OIDC_RP_CLIENT_ID is set. Copy the endpoints from the provider's discovery
+# document (/.well-known/openid-configuration). https://mozilla-django-oidc.readthedocs.io/
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile roles"
+HELPDESK_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+# The claim listing a person's groups, and what each of its values makes them here
+# (agent, agent:2 for tier 2, manager, admin). Values mapped to nothing give no access.
+HELPDESK_OIDC_ROLES_CLAIM = env.str("HELPDESK_OIDC_ROLES_CLAIM", default="roles")
+HELPDESK_OIDC_ROLE_MAP = env.dict(
+    "HELPDESK_OIDC_ROLE_MAP",
+    default={
+        "helpdesk-agent": "agent",
+        "helpdesk-tier2": "agent:2",
+        "helpdesk-manager": "manager",
+        "helpdesk-admin": "admin",
+    },
+)
+if HELPDESK_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.StaffOIDCBackend")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+
 # ---------------------------------------------------------------------------
 # Internationalisation: English and Simplified Chinese.
 # ---------------------------------------------------------------------------
@@ -256,8 +284,6 @@ HELPDESK_EVENT_ERRORS_PROPAGATE = env.bool("HELPDESK_EVENT_ERRORS_PROPAGATE", de
 HELPDESK_WEBHOOK_DISABLE_AFTER = env.int("HELPDESK_WEBHOOK_DISABLE_AFTER", default=20)
 # Webhooks in: a signed request older (or newer) than this many seconds is refused.
 HELPDESK_WEBHOOK_TOLERANCE_SECONDS = env.int("HELPDESK_WEBHOOK_TOLERANCE_SECONDS", default=300)
-# Staff sign in with OpenID Connect (see the "OpenID Connect" block above).
-HELPDESK_OIDC_ENABLED = False
 # Sign-in links by mail work once, within this many hours.
 HELPDESK_SIGNIN_LINK_HOURS = env.int("HELPDESK_SIGNIN_LINK_HOURS", default=72)
 # Notifications also go by email (customers and agents with an address).
