@@ -138,9 +138,9 @@ def ticket_open(
         order=order,
         course=course or (order.course if order is not None else None),
     )
+    sla_due_set(ticket)  # from created_at, set when the row is built: one INSERT, no UPDATE
     ticket.save()
-    sla_due_set(ticket)
-    ticket.save(update_fields=["first_response_due_at", "resolution_due_at"])
+    ticket.refund_request = None  # a new ticket has none: the escalation rules need not ask
     message = TicketMessage.objects.create(
         ticket=ticket, author=logged_by or customer, body=body, channel=channel, from_customer=logged_by is None
     )
