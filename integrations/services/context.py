@@ -10,12 +10,13 @@ e-mail (from a ticket) and later sent by the platform is the same customer: the 
 id is attached to the existing account.
 """
 
+import secrets
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
@@ -238,7 +239,7 @@ def _customers(valid: list[Item], result: UpsertResult) -> None:
         User,
         existing_users,
         user_rows,
-        lambda key, values: User(password=make_password(None), **{"name": "", **values}),
+        lambda key, values: User(password=_unusable_password(), **{"name": "", **values}),
         None,
     )
     if new_users:
@@ -261,6 +262,12 @@ def _customers(valid: list[Item], result: UpsertResult) -> None:
         else:
             counts.unchanged += 1
     result.add(counts)
+
+
+def _unusable_password() -> str:
+    """What ``make_password(None)`` stores, from one random call instead of forty (a
+    tenth of a customers batch went into ``get_random_string``)."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 def _snapshot(row: models.Model | None) -> tuple[Any, ...] | None:
