@@ -20,7 +20,8 @@ from helpdesk.cache import ResilientRedisCacheClient
 from helpdesk.models import Event
 from helpdesk.tasks import events_dispatch_pending_task
 from helpdesk.tests.test_browser import _sign_in, browser  # noqa: F401 - the shared fixture
-from tickets.models import Category, Ticket
+from integrations.tests.test_browser import submit_as_visitor
+from tickets.models import Category
 from tickets.tests.factories import open_ticket
 from tickets.tests.test_email_outbound import _free_port
 
@@ -106,14 +107,7 @@ def test_without_redis_nothing_fails_and_nothing_is_lost(browser, live_server, r
     # an anonymous visitor files a ticket
     visitor = page_for()
     visitor.goto(f"{live_server.url}/")
-    visitor.goto(f"{live_server.url}/tickets/new/")
-    visitor.fill("input[name=name]", "王小明")
-    visitor.fill("input[name=email]", "xiaoming@example.cn")
-    visitor.fill("input[name=subject]", "发票什么时候开")
-    visitor.fill("textarea[name=message]", "需要开公司抬头的发票。")
-    visitor.click("main form button[type=submit]")
-    visitor.locator("[data-testid=ticket-submitted]").wait_for()
-    filed = Ticket.objects.get(customer__email="xiaoming@example.cn")
+    filed = submit_as_visitor(visitor, live_server)
 
     # a customer signs in and answers; an agent works the queue; a manager reads reports
     signed_in = page_for()

@@ -17,29 +17,28 @@ from integrations.services.keys import integration_create
 from tickets.models import Category, Ticket
 from tickets.services import ticket_reply
 from tickets.tests.factories import open_ticket
-from tickets.tests.test_email_outbound import Inbox, _free_port
+from tickets.tests.test_email_outbound import smtp  # noqa: F401 - the real SMTP server fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def smtp_for(live_server):
-    """A real SMTP server on 127.0.0.1 receiving every mail; links point at the live server."""
-    from aiosmtpd.controller import Controller
+def smtp_for(smtp, live_server):  # noqa: F811
+    """The real SMTP server of the mail tests; links point at the live server."""
+    with override_settings(HELPDESK_SITE_URL=live_server.url):
+        yield smtp
 
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    mailers = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-    with override_settings(MAILERS=mailers, HELPDESK_SITE_URL=live_server.url):
-        yield inbox
-    controller.stop()
+
+def submit_as_visitor(page, live_server) -> Ticket:
+    """An anonymous visitor files a ticket on the help-center form."""
+    page.goto(f"{live_server.url}/tickets/new/")
+    page.fill("input[name=name]", "王小明")
+    page.fill("input[name=email]", "xiaoming@example.cn")
+    page.fill("input[name=subject]", "发票什么时候开")
+    page.fill("textarea[name=message]", "需要开公司抬头的发票。")
+    page.click("main form button[type=submit]")
+    page.locator("[data-testid=ticket-submitted]").wait_for()
+    return Ticket.objects.get(customer__email="xiaoming@example.cn")
 
 
 def _text(message) -> str:
@@ -50,14 +49,7 @@ def test_an_anonymous_visitor_gets_back_to_their_ticket_from_the_mail(browser, l
     Category.objects.get_or_create(slug="other", defaults={"name_en": "Other", "name_zh_hans": "其他"})
     tier1 = agent("li.na@example.com", tier=AgentTier.TIER_1)
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
-    page.goto(f"{live_server.url}/tickets/new/")
-    page.fill("input[name=name]", "王小明")
-    page.fill("input[name=email]", "xiaoming@example.cn")
-    page.fill("input[name=subject]", "发票什么时候开")
-    page.fill("textarea[name=message]", "上周买的《经济学 30 讲》需要开发票，抬头是公司。")
-    page.click("main form button[type=submit]")
-    page.locator("[data-testid=ticket-submitted]").wait_for()
-    ticket = Ticket.objects.get(customer__email="xiaoming@example.cn")
+    ticket = submit_as_visitor(page, live_server)
 
     ticket_reply(ticket=ticket, author=tier1, body="您好，发票会在 3 个工作日内发到您的邮箱。")
     mails = smtp_for.to("xiaoming@example.cn")
