@@ -82,7 +82,9 @@ def test_a_replayed_forged_or_foreign_token_is_refused(client, integration):
     assert replay.status_code == 400
     assert "used already" in replay.content.decode()
     forged = jwt.encode(
-        {"sub": "u1", "email": "x@example.com", "iat": 1, "exp": 2, "jti": "j"}, "guess", algorithm="HS256"
+        {"sub": "u1", "email": "x@example.com", "iat": 1, "exp": 2, "jti": "j"},
+        "a-guess-that-is-long-enough-for-hs256-32b",
+        algorithm="HS256",
     )
     assert sso(client, forged).status_code == 400
     assert sso(client, "not.a.token").status_code == 400
