@@ -13,8 +13,10 @@ succeeded is recorded on the event, so a retry after a failure runs only the oth
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ContextDecorator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -76,6 +78,31 @@ def consumers_for(event_type: str) -> list[Consumer]:
 # ---------------------------------------------------------------------------
 
 
+class events_batched(ContextDecorator):  # noqa: N801 - used as a decorator, like transaction.atomic
+    """Write the events recorded inside the block in one INSERT when it ends (still inside
+    the caller's transaction), in the order they were recorded. For services that record
+    several at once (a new ticket: created, assigned, two notifications). Nested blocks
+    join the outermost; a block left by an exception writes nothing."""
+
+    def __enter__(self) -> None:
+        # The decorator's one instance serves every thread: the state lives per thread.
+        _local.depth = getattr(_local, "depth", 0) + 1
+        if _local.depth == 1:
+            _local.batch = []
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        _local.depth -= 1
+        if _local.depth:
+            return
+        batch, _local.batch = _local.batch, None
+        if exc_type is None and batch:
+            for event in Event.objects.bulk_create(batch):
+                _dispatch_after_commit(event.pk)
+
+
+_local = threading.local()
+
+
 def event_record(
     type: str,
     *,
@@ -85,8 +112,9 @@ def event_record(
     actor_id: int | None = None,
     **payload: Any,
 ) -> Event:
-    """Write one event in the current transaction; it is dispatched after commit."""
-    event = Event.objects.create(
+    """Write one event in the current transaction; it is dispatched after commit. Inside
+    ``events_batched`` the row is written when the block ends (its ``pk`` is None until then)."""
+    event = Event(
         type=type,
         visibility=visibility,
         ticket_id=ticket_id,
@@ -94,6 +122,11 @@ def event_record(
         actor_id=actor_id,
         payload=payload,
     )
+    batch = getattr(_local, "batch", None)
+    if batch is not None:
+        batch.append(event)
+        return event
+    event.save()
     _dispatch_after_commit(event.pk)
     return event
 

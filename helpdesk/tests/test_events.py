@@ -119,6 +119,7 @@ def test_without_a_broker_events_wait_and_the_sweep_delivers_them(
     assert Event.objects.get().dispatched_at is None
 
     monkeypatch.undo()
+    events._broker_down_until = 0.0  # the refusal left the broker alone for 10 s
     assert events_dispatch_pending() == 0  # too young: left to the dispatch of its commit
     with time_machine.travel(timezone.now() + timedelta(minutes=1)):
         assert events_dispatch_pending() == 1
@@ -156,3 +157,28 @@ def test_task_arguments_survive_json():
     event = event_record("test.thing.happened", amount="1.50", ok=True)
     assert event_dispatch_task.run([event.pk]) == 1
     assert Event.objects.get(pk=event.pk).payload == {"amount": "1.50", "ok": True}
+
+
+def test_a_batch_writes_its_events_in_one_insert_in_order_and_nothing_on_error(
+    seen, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), events.events_batched():
+        first = event_record("test.thing.happened", n=1)
+        with events.events_batched():  # nested: joins the outer batch
+            event_record("test.thing.happened", n=2)
+        assert first.pk is None
+        assert not Event.objects.exists()
+    assert [e.payload["n"] for e in Event.objects.order_by("pk")] == [1, 2]
+    assert [t for _pk, t in seen] == ["test.thing.happened"] * 2
+
+    @events.events_batched()
+    def fails() -> None:
+        event_record("test.thing.failed")
+        raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fails()
+    assert not Event.objects.filter(type="test.thing.failed").exists()
+    with django_assert_num_queries(1), events.events_batched():
+        event_record("test.thing.happened", n=3)
+        event_record("test.thing.happened", n=4)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Course, Order, User
+from helpdesk.events import events_batched
 
 from ..models import (
     Attachment,
@@ -103,6 +104,7 @@ def _status_change_locked(
 
 
 @transaction.atomic
+@events_batched()
 def ticket_open(
     *,
     customer: User,
@@ -179,6 +181,7 @@ def ticket_auto_answer_send(*, ticket: Ticket, body: str, category: Category | N
 
 
 @transaction.atomic
+@events_batched()
 def ticket_reply(
     *,
     ticket: Ticket,
