@@ -178,6 +178,12 @@ class CustomerProfile(models.Model):
             models.Index(fields=["platform_user_id"], name="customer_platform_id_idx"),
             models.Index(fields=["created_at"], name="customer_created_idx"),
         ]
+        constraints = [
+            # The platform's id names one customer (integrations upsert by it).
+            models.UniqueConstraint(
+                fields=["platform_user_id"], condition=~Q(platform_user_id=""), name="customer_platform_id_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.user)

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from helpdesk.events import task_enqueue
+
 from . import metrics
 from .metrics import Period
 from .models import Dimension, ReportRun, ReportSnapshot
@@ -143,4 +145,4 @@ def report_refresh_request(*, granularity: str, day: date) -> None:
     current transaction commits."""
     from .tasks import report_snapshot_compute_task
 
-    transaction.on_commit(lambda: report_snapshot_compute_task.delay(granularity=granularity, day=day.isoformat()))
+    task_enqueue(report_snapshot_compute_task, granularity=granularity, day=day.isoformat())

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "HELPDESK_SITE_URL": "http://127.0.0.1",
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "0",
     "SESSION_COOKIE_SECURE": "0",

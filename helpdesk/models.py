@@ -18,3 +18,50 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+class EventVisibility(models.TextChoices):
+    """Who may read an event (the real-time streams and webhooks filter on it)."""
+
+    PUBLIC = "public", _("The customer concerned and staff")
+    STAFF = "staff", _("Staff only")
+    RECIPIENT = "recipient", _("Only the people it names")
+
+
+class Event(models.Model):
+    """The transactional outbox: one domain event, written in the same transaction as the
+    change it records, delivered to its consumers after commit (``helpdesk.events``).
+
+    ``id`` only grows, so a reader can resume from the last id it saw. On PostgreSQL ids
+    are drawn when rows are written, not when they commit: a reader resuming from an id
+    should leave a moment for transactions still in flight (``EVENT_SETTLE_SECONDS``).
+    ``next_attempt_at`` is both a dispatcher's lease and the time of the next retry.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    type = models.CharField(_("type"), max_length=64)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=EventVisibility.choices, default=EventVisibility.PUBLIC
+    )
+    ticket_id = models.BigIntegerField(_("ticket"), null=True, blank=True)
+    customer_id = models.BigIntegerField(_("customer"), null=True, blank=True)
+    actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    consumers_done = models.JSONField(_("consumers done"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(dispatched_at__isnull=True), name="event_pending_idx"),
+            models.Index(fields=["ticket_id", "id"], name="event_ticket_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.type}"

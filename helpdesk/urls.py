@@ -6,9 +6,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from accounts.oidc import oidc_authenticate, oidc_callback
+from accounts.urls import auth_patterns
 from accounts.urls import desk_patterns as accounts_desk_patterns
+from accounts.views.auth import LoginView
 from accounts.views.language import language_set
 from analytics.api.urls import api_patterns as analytics_api_patterns
+from integrations.api.urls import api_patterns as integrations_api_patterns
+from integrations.views import SsoJwtView
 from kb.api.urls import api_patterns as kb_api_patterns
 from kb.urls import desk_patterns as kb_desk_patterns
 from kb.urls import help_patterns as kb_help_patterns
@@ -26,6 +31,7 @@ api_patterns = [
     *tickets_api_patterns,
     *kb_api_patterns,
     *analytics_api_patterns,
+    path("integration/v1/", include(integrations_api_patterns)),
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -38,10 +44,14 @@ urlpatterns = [
     path("reports/", include("analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/landing/", LandingView.as_view(), name="landing"),
+    path("accounts/", include(auth_patterns)),
     path("i18n/setlang/", language_set, name="set_language"),
+    path("sso/jwt/", SsoJwtView.as_view(), name="sso-jwt"),
+    path("oidc/authenticate/", oidc_authenticate, name="oidc_authentication_init"),
+    path("oidc/callback/", oidc_callback, name="oidc_authentication_callback"),
 ]
 
 if settings.DEBUG:

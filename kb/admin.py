@@ -11,6 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from helpdesk.events import task_enqueue
+
 from .models import (
     Article,
     ArticleFeedback,
@@ -225,5 +227,5 @@ class TriageModelAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Retrain the triage models now"), permissions=["change"])
     def retrain(self, request: HttpRequest, queryset: QuerySet[TriageModel]) -> None:
-        triage_retrain_task.delay()
+        task_enqueue(triage_retrain_task)
         self.message_user(request, _("Retraining has started; the new versions appear here when it is done."))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Course, User
+from helpdesk.events import task_enqueue
 
 from .models import (
     Article,
@@ -41,7 +42,7 @@ class KBError(Exception):
 def _index_on_commit(article_id: int) -> None:
     from .tasks import article_index_task
 
-    transaction.on_commit(lambda: article_index_task.delay(article_id))
+    task_enqueue(article_index_task, article_id)
 
 
 def _revision_add(*, article: Article, editor: User | None, note: str = "") -> ArticleRevision:

@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpdesk.events import task_enqueue
+
 from .email.ingest import Outcome, mail_retry
 from .models import (
     BusinessHours,
@@ -151,7 +153,7 @@ class MailboxAdmin(admin.ModelAdmin):
     @admin.action(description=_("Poll the selected mailboxes now"), permissions=["change"])
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
         for pk in queryset.values_list("pk", flat=True):
-            mailbox_poll_task.delay(pk)
+            task_enqueue(mailbox_poll_task, pk)
         self.message_user(request, _("Polling queued."), messages.SUCCESS)
 
 

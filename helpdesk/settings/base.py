@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tickets",
     "kb",
     "analytics",
+    "integrations",
     # Demo data (seed_demo): fills the apps above, which never import it.
     "demo",
 ]
@@ -104,9 +105,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------
 # Cache: Redis when REDIS_URL is set (see environment.py), else per-process memory.
+# While Redis cannot be reached the site serves without a cache (helpdesk/cache.py).
 # ---------------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "helpdesk.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -125,6 +133,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff may sign in with the organisation's OpenID Connect provider (mozilla-django-oidc):
+# on when OIDC_RP_CLIENT_ID is set. Copy the endpoints from the provider's discovery
+# document (/.well-known/openid-configuration). https://mozilla-django-oidc.readthedocs.io/
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile roles"
+HELPDESK_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+# The claim listing a person's groups, and what each of its values makes them here
+# (agent, agent:2 for tier 2, manager, admin). Values mapped to nothing give no access.
+HELPDESK_OIDC_ROLES_CLAIM = env.str("HELPDESK_OIDC_ROLES_CLAIM", default="roles")
+HELPDESK_OIDC_ROLE_MAP = env.dict(
+    "HELPDESK_OIDC_ROLE_MAP",
+    default={
+        "helpdesk-agent": "agent",
+        "helpdesk-tier2": "agent:2",
+        "helpdesk-manager": "manager",
+        "helpdesk-admin": "admin",
+    },
+)
+if HELPDESK_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.StaffOIDCBackend")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 
 # ---------------------------------------------------------------------------
 # Internationalisation: English and Simplified Chinese.
@@ -234,8 +270,22 @@ HELPDESK_NPS_INTERVAL_DAYS = env.int("HELPDESK_NPS_INTERVAL_DAYS", default=91)
 # Attachments: largest accepted file, in bytes.
 HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
-# Email channel (tickets.email). Links in mails start with this URL.
-HELPDESK_SITE_URL = env.str("HELPDESK_SITE_URL", default="http://localhost:8000").rstrip("/")
+# The site's public address: every absolute link we send (mail, auto-answers,
+# notifications, webhooks) starts with it. Required in production; `make run` sets it.
+HELPDESK_SITE_URL = env.str("HELPDESK_SITE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
+if not HELPDESK_SITE_URL:
+    raise ImproperlyConfigured("HELPDESK_SITE_URL must be set when DEBUG is off (e.g. https://help.example.com).")
+# Customers may create an account themselves (a sign-in link confirms the address).
+HELPDESK_SIGNUP_ENABLED = env.bool("HELPDESK_SIGNUP_ENABLED", default=True)
+# Domain events (helpdesk.events): a failing consumer raises instead of being retried
+# later (the test settings turn it on, so that errors surface in the test that caused them).
+HELPDESK_EVENT_ERRORS_PROPAGATE = env.bool("HELPDESK_EVENT_ERRORS_PROPAGATE", default=False)
+# Webhooks out: a subscription failing this many deliveries in a row is disabled.
+HELPDESK_WEBHOOK_DISABLE_AFTER = env.int("HELPDESK_WEBHOOK_DISABLE_AFTER", default=20)
+# Webhooks in: a signed request older (or newer) than this many seconds is refused.
+HELPDESK_WEBHOOK_TOLERANCE_SECONDS = env.int("HELPDESK_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# Sign-in links by mail work once, within this many hours.
+HELPDESK_SIGNIN_LINK_HOURS = env.int("HELPDESK_SIGNIN_LINK_HOURS", default=72)
 # Notifications also go by email (customers and agents with an address).
 HELPDESK_EMAIL_NOTIFICATIONS = env.bool("HELPDESK_EMAIL_NOTIFICATIONS", default=True)
 # Inbound mail: at most this many messages per sender per hour become tickets or replies;

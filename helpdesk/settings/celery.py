@@ -50,6 +50,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that enqueues while the broker is down waits at most this long (seconds);
+# what it enqueued waits in the outbox (helpdesk.events) until a worker has the broker back.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 # A task that runs away is stopped: soft limit raises inside it, hard limit kills it.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=10 * 60)
@@ -66,6 +69,18 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "helpdesk.tasks.heartbeat_record_task",
         "schedule": env.float("HELPDESK_HEARTBEAT_INTERVAL", default=60.0),
+    },
+    # Delivers domain events still in the outbox: their dispatch never reached a worker
+    # (the broker was down when they committed) or a consumer failed and is due for a
+    # retry. Every minute.
+    "events-dispatch-pending": {
+        "task": "helpdesk.tasks.events_dispatch_pending_task",
+        "schedule": crontab(minute="*"),
+    },
+    # Forgets the ids of platform sign-in tokens that have expired. Daily at 04:10.
+    "sso-used-tokens-purge": {
+        "task": "integrations.tasks.used_tokens_purge_task",
+        "schedule": crontab(hour=4, minute=10),
     },
     # Marks first-response and resolution SLA breaches, escalates tier-1 first-response
     # breaches and tells managers of tier-2 breaches. Every minute.

@@ -24,6 +24,13 @@ SPECTACULAR_SETTINGS = {
     # The schema and its docs describe the API to signed-in integrators only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names other components use too.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "tickets.choices.Status",
+        "ArticleLanguageEnum": "kb.models.Language",
+        "PlatformLanguageEnum": "integrations.items.LANGUAGE_CODES",
+        "PlatformOrderStatusEnum": "integrations.items.ORDER_STATUS_CHOICES",
+    },
 }
 # Swagger UI and ReDoc are served from our own static files (no CDN).
 SPECTACULAR_SETTINGS.update(

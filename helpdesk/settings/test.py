@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("HELPDESK_SITE_URL", "http://testserver")
 
 from .base import *  # noqa: E402, F403
 from .base import REDIS_URL, TEMPLATES, VAR_DIR  # noqa: E402
@@ -25,6 +26,7 @@ CSRF_COOKIE_SECURE = False
 # Flows run eagerly and errors propagate; tests that prove schedules start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+HELPDESK_EVENT_ERRORS_PROPAGATE = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 # Serve static files from the app and project folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True

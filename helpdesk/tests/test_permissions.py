@@ -42,6 +42,11 @@ ATTACHMENT_A = {
     "manager": 200,
     "admin": 200,
 }
+# Administrators only (integrations hold keys to the customer data): managers get 403.
+ADMIN_ONLY = {**ADMIN, "manager": 403}
+# The integration API takes an integration's API key, never a person's session.
+INTEGRATION_API = dict.fromkeys(ROLES, 401)
+SIGNED_IN_LINK = {**ANY, "customer_a": 302}  # the link's own account is signed in already
 # Report refresh (POST only) asked with GET: 405 once past the access check.
 REPORTS_POST = {**REPORTS, "manager": 405, "admin": 405}
 REPORTS_API = {**dict.fromkeys(ROLES, 403), "manager": 200, "admin": 200}
@@ -91,9 +96,38 @@ MATRIX = [
         {"anon": 403, "customer_a": 200, "customer_b": 404, "tier1": 200, "tier2": 200, "manager": 200, "admin": 200},
     ),
     ("api:me", None, API),
+    # Getting back in: open to everyone; setting a password takes an account.
+    ("signin-link-request", None, ANY),
+    ("signin-link", "signin_link_a", SIGNED_IN_LINK),
+    ("signup", None, ANY),
+    ("password_reset", None, ANY),
+    ("password_reset_done", None, ANY),
+    ("password_change", None, SIGNED_IN),
+    # The platform connection.
+    *[(f"api:integration-{r}", None, INTEGRATION_API) for r in ("customers", "courses", "orders", "enrollments")],
+    ("api:integration-learning-activity", None, INTEGRATION_API),
+    ("api:integration-customer-detail", "external_id_a", INTEGRATION_API),
+    ("admin:integrations_integration_changelist", None, ADMIN_ONLY),
+    ("admin:integrations_webhooksubscription_changelist", None, ADMIN_ONLY),
+    ("admin:integrations_webhookdelivery_changelist", None, ADMIN_ONLY),
+    ("admin:helpdesk_event_changelist", None, ADMIN_ONLY),
     ("api:schema", None, API),
     ("api:docs", None, API),
 ]
+
+
+@pytest.fixture
+def signin_link_a(customer_a):
+    from accounts.signin_links import signin_link_token
+
+    return {"token": signin_link_token(user=customer_a)}
+
+
+@pytest.fixture
+def external_id_a(customer_a):
+    customer_a.customer_profile.platform_user_id = "u-a"
+    customer_a.customer_profile.save()
+    return {"external_id": "u-a"}
 
 
 @pytest.fixture

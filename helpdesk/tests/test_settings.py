@@ -12,13 +12,15 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "prod-" + "k7Qz9xW2vR4tY8uP1oI3eA6sD5fG0hJ" * 2,
     "ALLOWED_HOSTS": "help.example.com",
+    "HELPDESK_SITE_URL": "https://help.example.com",
     "DATABASE_URL": "sqlite:////tmp/helpdesk-settings-test.sqlite3",
     "DJANGO_SETTINGS_MODULE": "helpdesk.settings.base",
 }
 
 
 def _run(args: list[str], **overrides: str | None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL"}}
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL", "HELPDESK_SITE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(PRODUCTION)
     for key, value in overrides.items():
         if value is None:
@@ -40,12 +42,17 @@ def test_check_deploy_passes_with_production_settings():
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "HELPDESK_SITE_URL"])
 def test_production_refuses_to_start_without(missing):
     result = _run(["manage.py", "check"], **{missing: None})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
+
+
+def test_debug_links_to_the_local_server_without_a_site_url():
+    assert _setting("HELPDESK_SITE_URL", DEBUG="1", HELPDESK_SITE_URL=None) == "http://localhost:8000"
+    assert _setting("HELPDESK_SITE_URL", HELPDESK_SITE_URL="https://help.example.com/") == "https://help.example.com"
 
 
 def test_debug_has_a_development_secret_key_and_local_hosts():

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from accounts.signin_links import may_use_signin_links, signin_link_url
 
 from ..models import (
     Mailbox,
@@ -72,6 +73,13 @@ def _reply_to(ticket: Ticket | None) -> str:
     return mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
 
 
+def _link(recipient: User, path: str) -> str:
+    """A customer's link signs them in on the way (once); staff links are plain."""
+    if may_use_signin_links(recipient):
+        return signin_link_url(user=recipient, next_path=path)
+    return _absolute(path)
+
+
 def _context(notification: Notification, recipient: User) -> dict[str, object]:
     ticket = notification.ticket
     staff = is_desk_user(recipient)
@@ -86,10 +94,10 @@ def _context(notification: Notification, recipient: User) -> dict[str, object]:
     }
     if ticket is None:
         if notification.type == "tickets.nps.offered":
-            context["url"] = _absolute(reverse("help:nps"))
+            context["url"] = _link(recipient, reverse("help:nps"))
         return context
-    context["url"] = _absolute(
-        reverse("desk:ticket-detail" if staff else "help:ticket-detail", kwargs={"pk": ticket.pk})
+    context["url"] = _link(
+        recipient, reverse("desk:ticket-detail" if staff else "help:ticket-detail", kwargs={"pk": ticket.pk})
     )
     message_pk = (notification.data or {}).get("message")
     if isinstance(message_pk, int):

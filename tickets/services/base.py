@@ -4,9 +4,26 @@ the versioned save, and the event trail."""
 from typing import Any
 
 from accounts.models import User
+from helpdesk.events import event_record
+from helpdesk.models import EventVisibility
 
-from ..models import Ticket, TicketEvent
+from ..models import Status, Ticket, TicketEvent
 from .errors import TicketConflict
+
+# Trail entries that are also domain events in the outbox (helpdesk.events), delivered
+# to consumers and webhook subscriptions, with who may read them.
+OUTBOX_TYPES: dict[str, tuple[str, str]] = {
+    "tickets.ticket.created": ("tickets.ticket.created", EventVisibility.PUBLIC),
+    "tickets.ticket.status_changed": ("tickets.ticket.status_changed", EventVisibility.PUBLIC),
+    "tickets.ticket.escalated": ("tickets.ticket.escalated", EventVisibility.STAFF),
+    "tickets.ticket.assigned": ("tickets.ticket.assigned", EventVisibility.STAFF),
+    "tickets.ticket.replied": ("tickets.message.created", EventVisibility.PUBLIC),
+    "tickets.ticket.auto_answered": ("tickets.message.created", EventVisibility.PUBLIC),
+    "tickets.refund.requested": ("tickets.refund.requested", EventVisibility.PUBLIC),
+    "tickets.refund.approved": ("tickets.refund.approved", EventVisibility.PUBLIC),
+    "tickets.refund.rejected": ("tickets.refund.rejected", EventVisibility.PUBLIC),
+    "tickets.csat.recorded": ("tickets.csat.received", EventVisibility.PUBLIC),
+}
 
 
 def ticket_lock(*, ticket: Ticket | int, expected_version: int | None = None) -> Ticket:
@@ -27,7 +44,17 @@ def ticket_save(ticket: Ticket, fields: list[str]) -> None:
 
 
 def event_log(*, ticket: Ticket, type: str, actor: User | None = None, reason: str = "", **data: Any) -> TicketEvent:
-    """Append one event to the ticket's trail. ``type`` is dotted: ``tickets.ticket.escalated``."""
-    return TicketEvent.objects.create(
-        ticket=ticket, actor=actor if actor and actor.is_authenticated else None, type=type, reason=reason, data=data
-    )
+    """Append one event to the ticket's trail. ``type`` is dotted: ``tickets.ticket.escalated``.
+    The types in ``OUTBOX_TYPES`` are recorded as domain events too, in the same transaction
+    (a status change to ``resolved`` also as ``tickets.ticket.resolved``)."""
+    actor = actor if actor and actor.is_authenticated else None
+    trail = TicketEvent.objects.create(ticket=ticket, actor=actor, type=type, reason=reason, data=data)
+    outbox = OUTBOX_TYPES.get(type)
+    if outbox is not None:
+        name, visibility = outbox
+        ids = {"ticket_id": ticket.pk, "customer_id": ticket.customer_id, "actor_id": actor.pk if actor else None}
+        payload = {key: value for key, value in data.items() if isinstance(value, str | int | float | bool | None)}
+        event_record(name, visibility=visibility, **ids, reference=ticket.reference, **payload)
+        if type == "tickets.ticket.status_changed" and data.get("to") == Status.RESOLVED:
+            event_record("tickets.ticket.resolved", visibility=visibility, **ids, reference=ticket.reference)
+    return trail

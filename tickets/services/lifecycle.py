@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Course, Order, User
+from helpdesk.events import events_batched
 
 from ..models import (
     Attachment,
@@ -103,6 +104,7 @@ def _status_change_locked(
 
 
 @transaction.atomic
+@events_batched()
 def ticket_open(
     *,
     customer: User,
@@ -138,9 +140,9 @@ def ticket_open(
         order=order,
         course=course or (order.course if order is not None else None),
     )
+    sla_due_set(ticket)  # from created_at, set when the row is built: one INSERT, no UPDATE
     ticket.save()
-    sla_due_set(ticket)
-    ticket.save(update_fields=["first_response_due_at", "resolution_due_at"])
+    ticket.refund_request = None  # a new ticket has none: the escalation rules need not ask
     message = TicketMessage.objects.create(
         ticket=ticket, author=logged_by or customer, body=body, channel=channel, from_customer=logged_by is None
     )
@@ -150,12 +152,7 @@ def ticket_open(
     escalated = escalation_rules_apply(ticket=ticket)
     if route and not escalated:
         ticket_route(ticket=ticket)
-    if not escalated:
-        # Smart answers (kb): predict the category, find articles and maybe answer
-        # automatically. After commit, in a worker: the customer's request is not slowed.
-        from kb.tasks import ticket_auto_answer_task
-
-        transaction.on_commit(lambda: ticket_auto_answer_task.delay(ticket.pk))
+    # Smart answers (kb) consume the "created" event after commit, in a worker.
     return ticket
 
 
@@ -184,6 +181,7 @@ def ticket_auto_answer_send(*, ticket: Ticket, body: str, category: Category | N
 
 
 @transaction.atomic
+@events_batched()
 def ticket_reply(
     *,
     ticket: Ticket,

@@ -1,41 +1,41 @@
 """The one way anything tells a person about a ticket: an in-app notification, and the
-same by email (rendered in the recipient's language by a Celery task, enqueued once the
-transaction commits; see ``tickets.email.outbound``)."""
+same by email. Each call records a ``tickets.notification.created`` event in the outbox;
+its consumer (``tickets.consumers``) enqueues the mails, rendered in the recipient's
+language by a Celery task (``tickets.email.outbound``)."""
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
-
 from accounts.models import Role, User
+from helpdesk.events import event_record
+from helpdesk.models import EventVisibility
 
 from ..models import Notification, Ticket
 
 
-def _email_on_commit(notification_ids: list[int]) -> None:
-    if not settings.HELPDESK_EMAIL_NOTIFICATIONS or not notification_ids:
-        return
-    # tickets.tasks imports the services: imported here, when the first mail is due.
-    from ..tasks import notification_email_send_task
-
-    def enqueue() -> None:
-        for pk in notification_ids:
-            notification_email_send_task.delay(pk)
-
-    transaction.on_commit(enqueue)
+def _event(rows: list[Notification], ticket: Ticket | None) -> None:
+    rows = [row for row in rows if row.pk is not None]
+    if rows:
+        event_record(
+            "tickets.notification.created",
+            visibility=EventVisibility.RECIPIENT,
+            ticket_id=ticket.pk if ticket is not None else None,
+            customer_id=ticket.customer_id if ticket is not None else None,
+            ids=[row.pk for row in rows],
+            recipients=[row.recipient_id for row in rows],
+        )
 
 
 def notify(*, recipient: User, type: str, ticket: Ticket | None = None, **data: Any) -> Notification:
     notification = Notification.objects.create(recipient=recipient, type=type, ticket=ticket, data=data)
-    _email_on_commit([notification.pk])
+    _event([notification], ticket)
     return notification
 
 
 def notify_many(*, recipients: Iterable[User], type: str, ticket: Ticket | None = None, **data: Any) -> int:
     rows = [Notification(recipient=r, type=type, ticket=ticket, data=data) for r in recipients]
     Notification.objects.bulk_create(rows)
-    _email_on_commit([row.pk for row in rows if row.pk is not None])
+    _event(rows, ticket)
     return len(rows)
 
 

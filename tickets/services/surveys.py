@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Order, Role, User
+from helpdesk.events import event_record
 
 from ..models import CSATResponse, NPSResponse, Status, Ticket
 from .base import event_log
@@ -81,4 +82,7 @@ def nps_record(*, response: NPSResponse, customer: User, score: int, comment: st
         raise SurveyError(_("Choose a score from 0 to 10."))
     response.score, response.comment, response.answered_at = score, comment.strip(), timezone.now()
     response.save(update_fields=["score", "comment", "answered_at"])
+    event_record(
+        "tickets.nps.received", customer_id=customer.pk, actor_id=customer.pk, response=response.pk, score=score
+    )
     return response

@@ -27,7 +27,6 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.models import User
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
-from kb.services import article_visits_link_ticket
 
 from ..email.outbound import csat_token_read
 from ..forms.help import (
@@ -65,6 +64,7 @@ from ..services import (
     ticket_open,
     ticket_reply,
 )
+from ..signals import ticket_submitted_in_help_center
 
 PAGE_SIZE = 20
 # The reference of the ticket an anonymous visitor just submitted, for the confirmation page.
@@ -140,8 +140,9 @@ class TicketNewView(FormView):
         except TicketError as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
-        # The articles this visitor read did not deflect this ticket (help-center deflection).
-        article_visits_link_ticket(session_key=self.request.session.session_key or "", ticket_id=ticket.pk)
+        ticket_submitted_in_help_center.send(
+            sender=type(self), ticket=ticket, session_key=self.request.session.session_key or ""
+        )
         if user.is_authenticated:
             messages.success(
                 self.request,

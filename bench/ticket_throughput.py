@@ -1,0 +1,138 @@
+"""Ticket-creation throughput with wrk, as the django-helpdesk harness measures it
+(/work/shared/bench/django-helpdesk/bench_http.py): 2 threads, 8 connections, POSTs to
+the help center's form (anonymous visitor, CSRF cookie and token) and to the REST API (a
+tier-1 agent's token, opening tickets for a customer's e-mail), with the outbox in the
+write path. Prints tickets/s (tickets counted in the database), wrk's latency and the SQL
+queries of one request of each kind.
+
+    DATABASE_URL=postgres://…/h11_bench [REDIS_URL=…] flock /tmp/bench.lock \
+        .venv/bin/python bench/ticket_throughput.py [--seconds 30] [--runs 3]
+
+The database should hold the seeded demo (seed_demo --customers 20000 --tickets 100000).
+"""
+
+import argparse
+import http.client
+import json
+import re
+import subprocess
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+from served import django_setup, gunicorn_served
+
+CUSTOMER = "bench.customer@example.com"
+
+
+def prepare() -> dict[str, str]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from accounts.services import customer_get_or_create
+
+    customer_get_or_create(email=CUSTOMER, name="Bench")
+    agent = User.objects.filter(agent_profile__tier=1, is_active=True).order_by("pk").first()
+    token, _ = Token.objects.get_or_create(user=agent)
+    queries = {}
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.get("/tickets/new/")
+    form = {"name": "Bench", "email": CUSTOMER, "subject": "Query count", "message": "How many queries?"}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/tickets/new/", form)
+    assert response.status_code == 302, response.status_code
+    queries["form"] = len(captured)
+    api = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = {"subject": "Query count", "body": "How many queries?", "customer_email": CUSTOMER}
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post("/api/tickets/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    queries["api"] = len(captured)
+    return {"token": token.key, **{f"queries_{k}": str(v) for k, v in queries.items()}}
+
+
+def ticket_count() -> int:
+    from tickets.models import Ticket
+
+    return Ticket.objects.count()
+
+
+def run_wrk(port: int, lua: str, seconds: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "60s", "--latency", "-s", script.name]
+    output = subprocess.run([*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    Path(script.name).unlink()
+    p50 = re.search(r"50%\s+([\d.]+)(ms|s)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": float(p50.group(1)) * (1000 if p50.group(2) == "s" else 1),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def form_lua(port: int) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", "/tickets/new/")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    prefix = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "name": "Bench", "email": CUSTOMER, "message": "视频播放到一半卡住。"}
+    )
+    return f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "csrftoken={cookie}"
+wrk.headers["Referer"] = "http://127.0.0.1:{port}/tickets/new/"
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, "/tickets/new/", nil, "{prefix}&subject=Load+test+ticket+" .. counter)
+end
+"""
+
+
+def api_lua(token: str) -> str:
+    body = json.dumps({"body": "VPN drops every 5 minutes", "customer_email": CUSTOMER})[:-1]
+    return f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Token {token}"
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, "/api/tickets/", nil, '{body}, "subject": "API load test ' .. counter .. '"}}')
+end
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    django_setup()
+    data = prepare()
+    print(f"tickets in the database: {ticket_count():,}")
+    print(f"SQL queries per ticket: form {data['queries_form']}, API {data['queries_api']}")
+    with gunicorn_served(workers=2) as port:
+        for run in range(1, args.runs + 1):
+            for label, lua in (("form", form_lua(port)), ("api", api_lua(data["token"]))):
+                before = ticket_count()
+                result = run_wrk(port, lua, args.seconds)
+                created = ticket_count() - before
+                print(
+                    f"run {run} {label:4s} tickets/s={created / args.seconds:6.1f} requests/s={result['rps']:6.1f} "
+                    f"p50={result['p50_ms']:.1f} ms non-2xx/3xx={result['errors']} created={created}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Django's Redis cache, degrading to no cache while Redis cannot be reached.
+
+Every read then misses and every write is dropped, so pages are computed afresh instead
+of failing (the cache holds only what can be recomputed: permission sets, rate-limit
+counts). After a connection error Redis is left alone for ``RETRY_SECONDS`` so that a
+dead server costs one failed connect per process now and then, not one per cache call.
+https://docs.djangoproject.com/en/6.1/topics/cache/#redis
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class _Miss:
+    """What a call returns while Redis is unreachable."""
+
+
+def _degrading(fallback: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(method)
+        def call(self: "ResilientRedisCacheClient", *args: Any, **kwargs: Any) -> Any:
+            if time.monotonic() < ResilientRedisCacheClient.down_until:
+                return fallback(*args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except UNREACHABLE as exc:
+                ResilientRedisCacheClient.down_until = time.monotonic() + RETRY_SECONDS
+                logger.warning("cache unreachable (%s); serving without it for %ss", exc, RETRY_SECONDS)
+                return fallback(*args, **kwargs)
+
+        return call
+
+    return decorate
+
+
+def _incr_fallback(*args: Any, **kwargs: Any) -> int:
+    raise ValueError("the cache is unreachable")  # as for a missing key: callers set it instead
+
+
+class ResilientRedisCacheClient(RedisCacheClient):
+    down_until = 0.0
+
+    add = _degrading(lambda *a, **k: False)(RedisCacheClient.add)
+    get = _degrading(lambda key, default, *a, **k: default)(RedisCacheClient.get)
+    set = _degrading(lambda *a, **k: None)(RedisCacheClient.set)
+    touch = _degrading(lambda *a, **k: False)(RedisCacheClient.touch)
+    delete = _degrading(lambda *a, **k: False)(RedisCacheClient.delete)
+    get_many = _degrading(lambda *a, **k: {})(RedisCacheClient.get_many)
+    has_key = _degrading(lambda *a, **k: False)(RedisCacheClient.has_key)
+    incr = _degrading(_incr_fallback)(RedisCacheClient.incr)
+    set_many = _degrading(lambda *a, **k: [])(RedisCacheClient.set_many)
+    delete_many = _degrading(lambda *a, **k: None)(RedisCacheClient.delete_many)
+    clear = _degrading(lambda *a, **k: False)(RedisCacheClient.clear)
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = ResilientRedisCacheClient

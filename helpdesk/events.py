@@ -1,0 +1,271 @@
+"""Domain events through a transactional outbox.
+
+Services call ``event_record`` inside their transaction: the event row commits or rolls
+back with the change. After commit one ``event_dispatch_task`` per transaction takes the
+new events to a worker, which hands each to the consumers registered for its type (the
+apps that own them register in their ``AppConfig.ready``: notifications in tickets, the
+auto-answer in kb, webhooks in integrations). When the broker cannot be reached the
+request still succeeds; the events wait in the table and ``events_dispatch_pending_task``
+(beat, every minute) delivers them once the broker is back.
+
+A consumer runs at least once per event: it must be idempotent. Each consumer that
+succeeded is recorded on the event, so a retry after a failure runs only the others.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import ContextDecorator
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Event, EventVisibility
+
+logger = logging.getLogger(__name__)
+
+# A dispatcher holds an event this long before another may take it over (seconds).
+LEASE_SECONDS = 300
+# Retries of a failed consumer wait 1, 2, 4 … minutes, at most this many.
+RETRY_MAX_MINUTES = 60
+# The sweep leaves events this young to the dispatch enqueued at their commit.
+SWEEP_GRACE_SECONDS = 30
+# Events dispatched per sweep batch.
+SWEEP_BATCH = 500
+# After the broker refused a task, requests stop trying it for this long (seconds): each
+# try costs a connection timeout, and the sweep delivers the waiting events anyway.
+BROKER_RETRY_SECONDS = 10.0
+# How long a reader resuming from an event id should let in-flight transactions settle.
+EVENT_SETTLE_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    types: frozenset[str]
+    handle: Callable[[Event], None]
+
+    def wants(self, event_type: str) -> bool:
+        return "*" in self.types or event_type in self.types
+
+
+_consumers: dict[str, Consumer] = {}
+
+
+def consumer(name: str, *, types: Iterable[str]) -> Callable[[Callable[[Event], None]], Callable[[Event], None]]:
+    """Register ``handle(event)`` for the event types named (``"*"``: every type)."""
+
+    def register(handle: Callable[[Event], None]) -> Callable[[Event], None]:
+        _consumers[name] = Consumer(name=name, types=frozenset(types), handle=handle)
+        return handle
+
+    return register
+
+
+def consumers_for(event_type: str) -> list[Consumer]:
+    return [c for c in _consumers.values() if c.wants(event_type)]
+
+
+# ---------------------------------------------------------------------------
+# Recording (inside the caller's transaction)
+# ---------------------------------------------------------------------------
+
+
+class events_batched(ContextDecorator):  # noqa: N801 - used as a decorator, like transaction.atomic
+    """Write the events recorded inside the block in one INSERT when it ends (still inside
+    the caller's transaction), in the order they were recorded. For services that record
+    several at once (a new ticket: created, assigned, two notifications). Nested blocks
+    join the outermost; a block left by an exception writes nothing."""
+
+    def __enter__(self) -> None:
+        # The decorator's one instance serves every thread: the state lives per thread.
+        _local.depth = getattr(_local, "depth", 0) + 1
+        if _local.depth == 1:
+            _local.batch = []
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        _local.depth -= 1
+        if _local.depth:
+            return
+        batch, _local.batch = _local.batch, None
+        if exc_type is None and batch:
+            for event in Event.objects.bulk_create(batch):
+                _dispatch_after_commit(event.pk)
+
+
+_local = threading.local()
+
+
+def event_record(
+    type: str,
+    *,
+    visibility: str = EventVisibility.PUBLIC,
+    ticket_id: int | None = None,
+    customer_id: int | None = None,
+    actor_id: int | None = None,
+    **payload: Any,
+) -> Event:
+    """Write one event in the current transaction; it is dispatched after commit. Inside
+    ``events_batched`` the row is written when the block ends (its ``pk`` is None until then)."""
+    event = Event(
+        type=type,
+        visibility=visibility,
+        ticket_id=ticket_id,
+        customer_id=customer_id,
+        actor_id=actor_id,
+        payload=payload,
+    )
+    batch = getattr(_local, "batch", None)
+    if batch is not None:
+        batch.append(event)
+        return event
+    event.save()
+    _dispatch_after_commit(event.pk)
+    return event
+
+
+def _dispatch_after_commit(event_id: int) -> None:
+    """Enqueue the transaction's events in one task after commit: each event registers a
+    callback, the first to run takes every id buffered on the connection and the others
+    find nothing left. An id of a rolled-back event may ride along; the dispatcher finds
+    no row for it and moves on."""
+    connection = transaction.get_connection()
+    connection.__dict__.setdefault("helpdesk_outbox", []).append(event_id)
+    transaction.on_commit(partial(_flush, connection))
+
+
+def _flush(connection: Any) -> None:
+    ids, connection.helpdesk_outbox = connection.helpdesk_outbox, []
+    if ids:
+        events_enqueue(ids)
+
+
+_broker_down_until = 0.0
+
+
+def events_enqueue(ids: list[int]) -> bool:
+    """Ask a worker to dispatch ``ids``. Never raises: without a broker the events wait
+    in the outbox for the sweep. Returns whether the broker took the task."""
+    global _broker_down_until
+    from .tasks import event_dispatch_task
+
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        event_dispatch_task.apply_async(args=[ids], retry=False)
+    except Exception as exc:  # the broker's own errors (kombu, redis, OSError) vary by transport
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.HELPDESK_EVENT_ERRORS_PROPAGATE:
+            raise
+        _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
+        logger.warning("broker unavailable (%s); %d events wait in the outbox", type(exc).__name__, len(ids))
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Dispatching (in a worker)
+# ---------------------------------------------------------------------------
+
+
+def _claim(event_id: int) -> Event | None:
+    now = timezone.now()
+    claimed = Event.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), pk=event_id, dispatched_at__isnull=True
+    ).update(next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
+    return Event.objects.filter(pk=event_id).first() if claimed else None
+
+
+def event_dispatch(event_id: int) -> bool:
+    """Run the consumers of one event that have not succeeded yet. Returns True when the
+    event is done. A failing consumer is retried later with backoff; the others still run."""
+    event = _claim(event_id)
+    if event is None:
+        return False
+    done = list(event.consumers_done)
+    errors = []
+    for item in consumers_for(event.type):
+        if item.name in done:
+            continue
+        try:
+            item.handle(event)
+        except Exception as exc:
+            if settings.HELPDESK_EVENT_ERRORS_PROPAGATE:
+                raise
+            logger.exception("event %s (%s): consumer %s failed", event.pk, event.type, item.name)
+            errors.append(f"{item.name}: {type(exc).__name__}: {exc}")
+        else:
+            done.append(item.name)
+    now = timezone.now()
+    if errors:
+        attempts = event.attempts + 1
+        delay = min(2 ** (attempts - 1), RETRY_MAX_MINUTES)
+        Event.objects.filter(pk=event.pk).update(
+            consumers_done=done,
+            attempts=attempts,
+            last_error="\n".join(errors)[:4000],
+            next_attempt_at=now + timedelta(minutes=delay),
+        )
+        return False
+    Event.objects.filter(pk=event.pk).update(consumers_done=done, dispatched_at=now, next_attempt_at=None)
+    return True
+
+
+def events_dispatch(ids: Iterable[int]) -> int:
+    """Dispatch events in the order they happened; returns how many are done."""
+    return sum(event_dispatch(pk) for pk in sorted(ids))
+
+
+def events_dispatch_pending(*, now: Any = None, grace_seconds: int = SWEEP_GRACE_SECONDS) -> int:
+    """The sweep: every event not dispatched yet (older than the grace period, and not
+    leased or waiting for a retry), oldest first, in batches. Idempotent."""
+    now = now or timezone.now()
+    done = 0
+    last = 0
+    while True:
+        ids = list(
+            Event.objects.filter(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                dispatched_at__isnull=True,
+                created_at__lte=now - timedelta(seconds=grace_seconds),
+                pk__gt=last,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        if not ids:
+            return done
+        done += events_dispatch(ids)
+        last = ids[-1]
+
+
+# ---------------------------------------------------------------------------
+# Tasks asked for by a web request, through the outbox
+# ---------------------------------------------------------------------------
+
+TASK_REQUESTED = "helpdesk.task.requested"
+
+
+def task_enqueue(task: Any, *args: Any, **kwargs: Any) -> Event:
+    """Run ``task(*args, **kwargs)`` in a worker after the current transaction commits,
+    surviving a broker that is down: the request is an outbox event, which a worker turns
+    into the task once the broker is back. For tasks asked for by people (save an article,
+    refresh a report, poll a mailbox); arguments must be JSON."""
+    return event_record(
+        TASK_REQUESTED, visibility=EventVisibility.STAFF, task=task.name, args=list(args), kwargs=kwargs
+    )
+
+
+@consumer("helpdesk.tasks", types=[TASK_REQUESTED])
+def _task_send(event: Event) -> None:
+    from celery import current_app
+
+    current_app.tasks[event.payload["task"]].apply_async(
+        args=event.payload.get("args", []), kwargs=event.payload.get("kwargs", {})
+    )

@@ -1,0 +1,1 @@
+"""Writes of the platform connection, by topic: keys, customer context in, sign-in."""
