@@ -31,8 +31,14 @@ messages-update: | $(BIN)/python
 run: $(VENV)/.installed-run messages
 	scripts/run-embedded
 
+# The tests' own OpenID Connect provider (node's oidc-provider); skipped where npm is missing.
+OIDC_PROVIDER := accounts/tests/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --silent; \
+	else echo "npm not found: the OpenID Connect tests will be skipped"; fi
+
 ## Run the whole test suite (SQLite unless DATABASE_URL is set; Redis when REDIS_URL is).
-test: $(VENV)/.installed-dev messages
+test: $(VENV)/.installed-dev messages $(OIDC_PROVIDER)/node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## Refresh docs/screenshots/ from the browser tests (a plain test run writes to var/).
