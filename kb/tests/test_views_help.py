@@ -41,6 +41,24 @@ def test_category_page_lists_its_articles_and_its_subcategories(anon_client):
     assert anon_client.get(reverse("help:category-detail", kwargs={"slug": "nope"})).status_code == 404
 
 
+def test_a_category_with_only_internal_articles_is_hidden_from_customers(anon_client, customer_a_client, tier1_client):
+    # given the agents' handbook (internal articles only) beside a public category
+    handbook = KBCategoryFactory(slug="agent-handbook", name_en="Agent handbook")
+    article("Refund desk steps", "Check the order first.", category=handbook, visibility="internal")
+    public = KBCategoryFactory(slug="payment", name_en="Payment")
+    article("Refund policy", "Within seven days.", category=public)
+    url = reverse("help:category-detail", kwargs={"slug": "agent-handbook"})
+    # then customers and visitors neither see it listed nor open it
+    for client in (anon_client, customer_a_client):
+        home = client.get(reverse("help:home")).content.decode()
+        assert "Payment" in home
+        assert "Agent handbook" not in home
+        assert client.get(url).status_code == 404
+    # and agents do
+    assert "Agent handbook" in tier1_client.get(reverse("help:home")).content.decode()
+    assert tier1_client.get(url).status_code == 200
+
+
 def test_article_page_counts_the_visit_and_shows_related_articles_and_the_ticket_link(anon_client):
     category = KBCategoryFactory()
     main = article("Refund policy", "Within seven days.", category=category)
