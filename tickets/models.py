@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AgentTier
@@ -341,7 +341,7 @@ class CannedResponse(models.Model):
 
 
 class RefundStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
+    REQUESTED = "requested", pgettext_lazy("refund status", "Requested")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
 

@@ -254,6 +254,13 @@ def test_refund_approval_on_the_page(tier2_client, customer_a):
     )
     order.refresh_from_db()
     assert order.refunded_amount == Decimal("50.00")
+    # the panel says what was decided, in Chinese too ("Requested" the amount is not "待审核" the status)
+    tier2_client.post(reverse("set_language"), {"language": "zh-hans"})
+    page = tier2_client.get(reverse("desk:ticket-detail", kwargs={"pk": request.ticket_id})).content.decode()
+    panel = page.split('data-testid="refund"')[1].split("</section>")[0]
+    assert "已批准" in panel
+    assert "申请金额" in panel
+    assert "待审核" not in panel
 
 
 def test_canned_response_fills_placeholders(tier1_client, tier1_agent, customer_a):
