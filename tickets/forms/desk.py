@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from ..canned import placeholders_error
 from ..choices import Priority, Status
 from ..models import Category, Ticket
 from .fields import MultipleFileField
@@ -32,6 +33,14 @@ class ReplyForm(VersionedForm):
         choices=[("", _("Keep the status")), *STATUS_CHOICES],
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # A canned response's {course} never reaches a customer: a public reply with a
+        # placeholder left is refused (an internal note may keep one).
+        if not data.get("internal") and (error := placeholders_error(data.get("body", ""))):
+            self.add_error("body", error)
+        return data
 
 
 class FieldsForm(VersionedForm):

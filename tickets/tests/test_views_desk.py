@@ -1,3 +1,4 @@
+import html
 from datetime import timedelta
 from decimal import Decimal
 
@@ -279,6 +280,57 @@ def test_canned_response_fills_placeholders(tier1_client, tier1_agent, customer_
     assert customer_a.orders.get().number in text
     assert ticket.reference in text
     assert "{unknown}" in text
+    # the preview shows the values used
+    preview = text.split('data-testid="canned-preview"')[1]
+    assert "{order}" in preview
+    assert customer_a.orders.get().number in preview
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{x.y} 您好 {customer_name}",
+        "{name:>5000000}{customer_name}",
+        "{0} {} {{ }} { {customer_name",
+        "{customer_name!r}",
+    ],
+)
+def test_canned_text_is_never_a_format_string(tier1_client, customer_a, body):
+    """Issue 12: ``{x.y}`` was a 500 for every agent and ``{name:>5000000}`` a 5 MB page."""
+    ticket = open_ticket(customer_a)
+    canned = CannedResponse.objects.create(key="odd", language="zh-hans", title="Odd", body=body)
+    response = tier1_client.get(reverse("desk:ticket-canned", kwargs={"pk": ticket.pk}), {"canned": canned.pk})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert len(text) < 5000
+    expected = html.escape(body.replace("{customer_name}", "Customer A"), quote=False)
+    assert expected in text
+
+
+def test_a_reply_with_a_placeholder_left_is_refused_with_a_clear_message(tier1_client, customer_a):
+    # given a ticket without a course, and a canned text asking for one
+    ticket = open_ticket(customer_a)
+    canned = CannedResponse.objects.create(
+        key="c", language="zh-hans", title="C", body="{customer_name}，{course} 已恢复"
+    )
+    filled = tier1_client.get(reverse("desk:ticket-canned", kwargs={"pk": ticket.pk}), {"canned": canned.pk})
+    assert 'data-testid="canned-unresolved"' in filled.content.decode()
+    # when the agent sends it as it is
+    response = tier1_client.post(
+        reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+        {"body": "Customer A，{course} 已恢复", "version": ticket.version},
+    )
+    # then nothing is sent and the form says why, keeping the text
+    assert response.status_code == 400
+    assert "{course}" in response.content.decode()
+    assert "Replace the placeholders {course}" in response.content.decode()
+    assert ticket.messages.count() == 1
+    # an internal note may keep it
+    tier1_client.post(
+        reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+        {"body": "Template {course} needs a course", "internal": "on", "version": ticket.version},
+    )
+    assert ticket.messages.count() == 2
 
 
 def test_phone_ticket_for_a_new_customer(tier1_client, tier1_agent):
@@ -342,7 +394,7 @@ def test_seeded_canned_responses_fill_every_placeholder(tier1_agent, customer_a)
     canned = list(CannedResponse.objects.all())
     assert {c.language for c in canned} == {"zh-hans", "en"}
     for response in canned:
-        assert "{" not in canned_render(canned=response, ticket=ticket, agent=tier1_agent), response.key
+        assert "{" not in canned_render(canned=response, ticket=ticket, agent=tier1_agent).text, response.key
 
 
 def test_search_results_page_without_counting(tier1_client, customer_a):

@@ -462,10 +462,18 @@ class CannedRenderView(DeskView, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ticket = ticket_get_visible(actor=request.user, pk=pk)
-        canned = CannedResponse.objects.filter(pk=request.GET.get("canned") or 0, is_active=True).first()
-        body = canned_render(canned=canned, ticket=ticket, agent=request.user) if canned else ""
-        form = ReplyForm(initial={"body": body, "version": ticket.version})
-        return render(request, "tickets/desk/_reply_body.html", {"reply_form": form})
+        try:
+            pk = int(request.GET.get("canned") or 0)
+        except ValueError:
+            pk = 0
+        canned = CannedResponse.objects.filter(pk=pk, is_active=True).first()
+        fill = canned_render(canned=canned, ticket=ticket, agent=request.user) if canned else None
+        form = ReplyForm(initial={"body": fill.text if fill else "", "version": ticket.version})
+        return render(
+            request,
+            "tickets/desk/_reply_body.html",
+            {"reply_form": form, "canned_fill": fill},
+        )
 
 
 class PhoneTicketView(DeskView, TemplateView):
