@@ -164,6 +164,7 @@ def ticket_view_counts(*, actor: User) -> list[tuple[str, str, int]]:
         "mine": visible.active().filter(assignee=actor),
         "unassigned": visible.active().filter(assignee__isnull=True),
         "tier2": visible.active().for_tier(2),
+        "breached": visible.overdue(),
         "breaching": visible.breaching(within=timedelta(hours=1)),
         "all": visible.active(),
     }

@@ -83,6 +83,41 @@ def test_queue_saved_views(tier1_client, tier1_agent, customer_a):
     assert mine.reference not in _refs(_queue(tier1_client, view="breaching"))
 
 
+def test_breached_is_a_view_of_its_own_apart_from_breaching_within_an_hour(tier1_client, customer_a):
+    # given one ticket past its first-response target, one due in 30 minutes, one due tomorrow
+    now = timezone.now()
+    late, soon, later = (open_ticket(customer_a) for _ in range(3))
+    Ticket.objects.filter(pk=late.pk).update(first_response_due_at=now - timedelta(minutes=5))
+    Ticket.objects.filter(pk=soon.pk).update(first_response_due_at=now + timedelta(minutes=30))
+    Ticket.objects.filter(pk=later.pk).update(
+        first_response_due_at=now + timedelta(days=1), resolution_due_at=now + timedelta(days=2)
+    )
+    # then
+    assert _refs(_queue(tier1_client, view="breached")) == {late.reference}
+    assert _refs(_queue(tier1_client, view="breaching")) == {soon.reference}
+    counts = {key: count for key, _label, count in tier1_client.get(reverse("desk:home")).context["queue_counts"]}
+    assert (counts["breached"], counts["breaching"]) == (1, 1)
+
+
+def test_queue_shows_resolution_due_and_filters_without_placeholders(tier1_client, customer_a):
+    ticket = open_ticket(customer_a)
+    response = _queue(tier1_client)
+    page = response.content.decode()
+    assert "Resolution due" in page
+    assert timezone.localtime(ticket.resolution_due_at).strftime("%m-%d %H:%M") in page
+    assert "---------" not in page
+    assert page.count("data-multiselect") == 7
+    assert "vendor/tom-select-2.6.2/tom-select.complete.min.js" in page
+
+
+def test_several_statuses_filter_without_select_distinct(tier1_client, customer_a):
+    new, on_hold = open_ticket(customer_a), open_ticket(customer_a)
+    Ticket.objects.filter(pk=on_hold.pk).update(status=Status.ON_HOLD)
+    response = tier1_client.get(reverse("desk:queue"), {"status": ["new", "on_hold"], "channel": ["web", "email"]})
+    assert _refs(response) == {new.reference, on_hold.reference}
+    assert "DISTINCT" not in str(response.context["queue"].qs.query)
+
+
 def test_queue_search(tier1_client, customer_a, customer_b):
     invoice = open_ticket(customer_a, subject="发票抬头写错了")
     other = open_ticket(customer_b, subject="Video stuck at 99%")

@@ -171,7 +171,7 @@ class TicketQueueView(DeskView, TemplateView):
                     "label": bound.label,
                     "choices": choices,
                     "selected": selected,
-                    "multiple": name in ("status", "priority"),
+                    "multiple": name in ("status", "priority", "category", "channel"),
                 }
             )
         return fields
