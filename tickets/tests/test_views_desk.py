@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import AgentTier
 from accounts.tests.factories import CustomerFactory, OrderFactory
 from tickets.models import CannedResponse, Channel, MessageKind, Status, Ticket
-from tickets.services import refund_request_open, ticket_escalate
+from tickets.services import refund_request_open, ticket_escalate, ticket_reply
 from tickets.tests.factories import category, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +127,19 @@ def test_queue_search(tier1_client, customer_a, customer_b):
     assert _refs(_queue(tier1_client, q="video")) == {other.reference}
     assert _refs(_queue(tier1_client, q="customer-b@example.com")) == {other.reference}
     assert _refs(_queue(tier1_client, q="Customer A")) == {invoice.reference}
+
+
+def test_queue_search_reaches_message_bodies(tier1_client, tier1_agent, customer_a):
+    # given a ticket whose subject says nothing of the invoice its messages talk about
+    ticket = open_ticket(customer_a, subject="有个问题", body="请帮我开电子发票，抬头写公司名。")
+    ticket_reply(ticket=ticket, author=tier1_agent, body="Invoice title checked with finance.", internal=True)
+    other = open_ticket(customer_a, subject="视频卡顿", body="第三节课一直在加载。")
+    # then Chinese (two characters), English (any case) and a note's words find it
+    assert _refs(_queue(tier1_client, q="发票")) == {ticket.reference}
+    assert _refs(_queue(tier1_client, q="电子发票")) == {ticket.reference}
+    assert _refs(_queue(tier1_client, q="invoice TITLE")) == {ticket.reference}
+    assert _refs(_queue(tier1_client, q="加载")) == {other.reference}
+    assert _refs(_queue(tier1_client, q="退款")) == set()
 
 
 def test_queue_sorts_by_priority(tier1_client, customer_a):
