@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import AgentTier, Role, User
 
@@ -59,7 +60,12 @@ def _agents() -> QuerySet[User]:
 
 
 class TicketQueueFilter(django_filters.FilterSet):
-    view = django_filters.ChoiceFilter(label=_("View"), choices=VIEW_CHOICES, method="filter_view", empty_label=None)
+    view = django_filters.ChoiceFilter(
+        label=pgettext_lazy("saved view of the queue", "View"),
+        choices=VIEW_CHOICES,
+        method="filter_view",
+        empty_label=None,
+    )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     # distinct=False: a filter on the ticket's own column never duplicates a row, and
     # SELECT DISTINCT made PostgreSQL sort the whole match (7 → 38 ms at 1,000,000 tickets).

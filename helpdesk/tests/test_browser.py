@@ -114,7 +114,7 @@ def test_customer_switches_to_chinese(browser, live_server, people):
     _sign_in(page, live_server, people["customer"])
     page.click("form.language-switch button[value=zh-hans]")
     page.wait_for_load_state("networkidle")
-    assert page.locator("h1").first.inner_text() == "有什么可以帮你？"
+    assert page.locator("h1").first.inner_text() == "有什么可以帮您？"
     assert "Python 数据分析实战" in page.locator("[data-testid=my-learning]").inner_text()
     assert "课程访问与播放" in page.locator(".topics").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "help-center-zh.png"), full_page=True)

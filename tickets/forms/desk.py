@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
@@ -61,7 +62,10 @@ class StatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
     resolution = forms.CharField(
-        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=pgettext_lazy("how a ticket was settled", "Resolution"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
     )
 
 
