@@ -167,6 +167,7 @@ def test_ticket_from_submission_to_rating(browser, live_server, people):
     agent.fill("#reply textarea[name=body]", "您好，请先清除 App 缓存后重试，我们同时在排查该视频的转码。")
     agent.click("#reply button[type=submit]")
     agent.wait_for_load_state("networkidle")
+    agent.click("#escalate summary")
     agent.fill("[data-testid=escalate-form] textarea", "转码问题需要二线和技术一起排查")
     agent.click("[data-testid=escalate-form] button[type=submit]")
     agent.wait_for_load_state("networkidle")

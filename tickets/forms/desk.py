@@ -64,7 +64,7 @@ class StatusForm(VersionedForm):
     resolution = forms.CharField(
         label=pgettext_lazy("how a ticket was settled", "Resolution"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
     )
 

@@ -479,3 +479,47 @@ def test_ticket_page_queries_do_not_grow_with_the_thread(
         assert _detail(tier2_client, short).status_code == 200
     with django_assert_num_queries(len(captured)):
         assert _detail(tier2_client, long).status_code == 200
+
+
+def test_sla_timers_say_due_countdown_paused_breached_and_met(customer_a, tier1_agent):
+    from tickets.views.desk import sla_timers
+
+    now = timezone.now()
+    ticket = open_ticket(customer_a)
+    ticket.first_response_due_at, ticket.resolution_due_at = now + timedelta(minutes=20), now + timedelta(hours=30)
+    assert [(t["state"], t["soon"]) for t in sla_timers(ticket, now=now)] == [("running", True), ("running", False)]
+    ticket.first_response_due_at = now - timedelta(minutes=1)
+    assert sla_timers(ticket, now=now)[0]["state"] == "breached"
+    ticket.first_responded_at = now - timedelta(minutes=2)
+    assert sla_timers(ticket, now=now)[0]["state"] == "met"
+    ticket.status = Status.PENDING
+    assert sla_timers(ticket, now=now)[1]["state"] == "paused"
+
+
+def test_ticket_page_shows_sla_and_the_real_status_and_previews_markdown(tier1_client, customer_a):
+    ticket = open_ticket(customer_a)
+    page = _detail(tier1_client, ticket)
+    body = page.content.decode()
+    assert 'data-testid="sla"' in body
+    assert page.context["status_select"]["selected"] == "new"
+    assert ("new", "New") in page.context["status_select"]["choices"]
+    preview = tier1_client.post(
+        reverse("desk:ticket-preview", kwargs={"pk": ticket.pk}),
+        {"body": "**清除缓存** <script>alert(1)</script>\n{course}"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "<strong>清除缓存</strong>" in preview
+    assert "<script>" not in preview
+    assert "Replace the placeholders {course}" in preview
+
+
+def test_an_agents_markdown_reply_reads_as_formatted_text_everywhere(
+    tier1_client, tier1_agent, customer_a_client, customer_a
+):
+    ticket = open_ticket(customer_a, body="**not markdown** from the customer")
+    ticket_reply(ticket=ticket, author=tier1_agent, body="1. **清除缓存**\n2. 重新登录")
+    desk = _detail(tier1_client, ticket).content.decode()
+    help_page = customer_a_client.get(reverse("help:ticket-detail", kwargs={"pk": ticket.pk})).content.decode()
+    for page in (desk, help_page):
+        assert "<li><strong>清除缓存</strong></li>" in page
+        assert "**not markdown** from the customer" in page  # customers' text stays as typed
