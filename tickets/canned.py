@@ -45,9 +45,14 @@ def _values(ticket: Ticket, agent: User) -> dict[str, str]:
 
 
 def canned_render(*, canned: CannedResponse, ticket: Ticket, agent: User) -> CannedFill:
-    """The canned text with every placeholder this ticket can fill replaced by its value;
-    the others stay as typed, for the agent to complete (sending is refused while any is
-    left, see ``placeholders_unresolved``)."""
+    """The canned text filled for ``ticket`` (see ``placeholders_fill``)."""
+    return placeholders_fill(canned.body, ticket=ticket, agent=agent)
+
+
+def placeholders_fill(text: str, *, ticket: Ticket, agent: User) -> CannedFill:
+    """``text`` with every placeholder this ticket can fill replaced by its value; the
+    others stay as typed, for the agent to complete (sending is refused while any is left,
+    see ``placeholders_unresolved``). Canned responses and macros fill the same way."""
     values = _values(ticket, agent)
     used: dict[str, str] = {}
 
@@ -58,7 +63,7 @@ def canned_render(*, canned: CannedResponse, ticket: Ticket, agent: User) -> Can
         used[name] = values[name]
         return values[name]
 
-    text = _PLACEHOLDER.sub(fill, canned.body)
+    text = _PLACEHOLDER.sub(fill, text)
     return CannedFill(text=text, values=used, unresolved=placeholders_unresolved(text))
 
 

@@ -8,7 +8,7 @@ from accounts.models import User
 
 from ..canned import placeholders_error
 from ..choices import Priority, Status
-from ..models import Category, Ticket
+from ..models import Category, Macro, Ticket
 from .fields import MultipleFileField
 
 # Statuses an agent may choose; "new" is only ever the first status.
@@ -82,6 +82,10 @@ class MergeForm(VersionedForm):
         if ticket is None:
             raise forms.ValidationError(_("No ticket has this reference."))
         return ticket
+
+
+class MacroForm(VersionedForm):
+    macro = forms.ModelChoiceField(label=_("Macro"), queryset=Macro.objects.filter(is_active=True))
 
 
 class RefundDecisionForm(forms.Form):

@@ -35,6 +35,7 @@ from ..forms.desk import (
     STATUS_CHOICES,
     BulkForm,
     FieldsForm,
+    MacroForm,
     MergeForm,
     PhoneTicketForm,
     ReasonForm,
@@ -42,7 +43,7 @@ from ..forms.desk import (
     ReplyForm,
     StatusForm,
 )
-from ..models import CannedResponse, RefundRequest, Ticket
+from ..models import CannedResponse, Macro, RefundRequest, Ticket
 from ..selectors import ticket_detail, ticket_get_visible, ticket_queue, ticket_view_counts
 from ..services import (
     TicketError,
@@ -51,6 +52,7 @@ from ..services import (
     ticket_deescalate,
     ticket_escalate,
     ticket_fields_update,
+    ticket_macro_apply,
     ticket_merge,
     ticket_open,
     ticket_reply,
@@ -289,6 +291,7 @@ class TicketDetailView(DeskView, TemplateView):
             escalate_form=ReasonForm(initial=version, prefix="escalate"),
             deescalate_form=ReasonForm(initial=version, prefix="deescalate"),
             merge_form=kwargs.get("merge_form") or MergeForm(initial=version, prefix="merge"),
+            macros=list(Macro.objects.filter(is_active=True).only("pk", "name")) if detail.can_act else [],
             refund_form=RefundDecisionForm(
                 initial={"amount": detail.refund.amount if detail.refund else None}, prefix="refund"
             ),
@@ -468,6 +471,16 @@ class TicketDeescalateView(TicketActionView):
             ticket=ticket, actor=self.request.user, reason=data["reason"], expected_version=data["version"]
         )
         self.success_message = _("Handed back to tier 1.")
+
+
+class TicketMacroView(TicketActionView):
+    form_class = MacroForm
+    prefix = "macro"
+
+    def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
+        macro = data["macro"]
+        ticket_macro_apply(ticket=ticket, macro=macro, actor=self.request.user, expected_version=data["version"])
+        self.success_message = _("Macro “%(name)s” applied.") % {"name": macro.name}
 
 
 class TicketMergeView(TicketActionView):
