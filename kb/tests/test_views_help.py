@@ -31,6 +31,25 @@ def test_home_lists_categories_popular_and_recent_articles_in_the_readers_langua
     assert "如何开具发票" in zh
 
 
+@pytest.mark.parametrize("rows", [1, 8])
+def test_home_reads_no_article_bodies_in_a_constant_number_of_queries(anon_client, django_assert_num_queries, rows):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parent = KBCategoryFactory(slug="payment")
+    for n in range(rows):
+        child = KBCategoryFactory(slug=f"sub-{n}", parent=parent)
+        article(f"Invoice {n}", "A long body " * 200, category=child)
+    anon_client.get(reverse("help:home"))
+    with CaptureQueriesContext(connection) as queries:
+        anon_client.get(reverse("help:home"))
+    # categories, their subcategories, popular, recent (no ticket topics while there are categories)
+    assert len(queries.captured_queries) == 4
+    assert not any(
+        '"body' in q["sql"] for q in queries.captured_queries if "kb_article" in q["sql"].split("FROM")[1][:20]
+    )
+
+
 def test_category_page_lists_its_articles_and_its_subcategories(anon_client):
     parent = KBCategoryFactory(slug="access", name_en="Access")
     child = KBCategoryFactory(slug="playback", name_en="Playback", parent=parent)

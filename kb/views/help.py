@@ -57,12 +57,20 @@ class HelpHomeView(TemplateView):
         user = self.request.user
         language = current_language()
         orders, enrollments = customer_purchases_own(actor=user)
-        visible = article_list_visible(actor=user).filter(language=language)
+        # The lists link titles only: no article bodies (Markdown and HTML) are read.
+        visible = (
+            article_list_visible(actor=user)
+            .filter(language=language)
+            .select_related(None)
+            .only("pk", "title", "updated_at")
+        )
+        categories = category_tree(actor=user, language=language)
         context.update(
-            categories=category_tree(actor=user, language=language),
+            categories=categories,
             popular=list(visible.order_by("-view_count", "-pk")[:HOME_LIST_SIZE]),
             recent=list(visible.order_by("-updated_at", "-pk")[:HOME_LIST_SIZE]),
-            topics=list(Category.objects.filter(is_active=True)),
+            # The ticket categories stand in only while the knowledge base has no category.
+            topics=[] if categories else list(Category.objects.filter(is_active=True)),
             orders=orders,
             enrollments=enrollments,
         )
