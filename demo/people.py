@@ -449,7 +449,14 @@ def demo_walkthrough_orders_seed(*, now: datetime) -> int:
         number = f"W{index + 1:08d}"
         if Order.objects.filter(number=number).exists():
             continue
-        course = Course.objects.filter(language=language).exclude(kind=CourseKind.MEMBERSHIP).order_by("code").first()
+        enrolled = Enrollment.objects.filter(customer=customer).values("course_id")
+        course = (
+            Course.objects.filter(language=language)
+            .exclude(kind=CourseKind.MEMBERSHIP)
+            .exclude(pk__in=enrolled)
+            .order_by("code")
+            .first()
+        )
         if course is None:
             continue
         paid_at = now - timedelta(days=2)

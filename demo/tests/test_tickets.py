@@ -322,7 +322,8 @@ def test_tiers_follow_the_escalation_rules(seeded):
             assert ticket.escalated_at == escalations[-1].created_at
             for event in escalations:
                 assert event.data["rule"] in EscalationRule.values
-                assert event.reason
+                # a person says why; a rule's escalation is explained by the rule, in the reader's language
+                assert bool(event.reason) == (event.data["rule"] == EscalationRule.MANUAL)
                 rules.add(event.data["rule"])
                 if event.data["rule"] == EscalationRule.MANUAL:
                     assert event.actor_id in tier1_agents
