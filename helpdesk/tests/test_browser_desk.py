@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
-from tickets.models import Ticket
+from tickets.models import SLAPolicy, Ticket
 from tickets.services import refund_request_open
 from tickets.tests.factories import open_ticket
 
@@ -17,6 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_one_message_ticket_fits_one_screen_with_customer_sla_and_decision_on_top(browser, live_server, people):
+    # Transactional tests flush what data migrations seed: an SLA policy around the clock.
+    SLAPolicy.objects.get_or_create(
+        priority="normal", defaults={"first_response_minutes": 240, "resolution_minutes": 2160}
+    )
     customer = User.objects.get(email=people["customer"])
     order = customer.orders.order_by("pk").first()
     refund = refund_request_open(
