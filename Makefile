@@ -24,7 +24,7 @@ messages: | $(BIN)/python
 
 ## Collect new strings into the Chinese catalogue (no source locations: merges stay small).
 messages-update: | $(BIN)/python
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore .venv --ignore var --ignore bench --verbosity 0
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-location --no-obsolete --ignore .venv --ignore var --ignore bench --verbosity 0
 
 ## Run the product on the embedded default: SQLite, a file-based Celery broker, worker
 ## and beat, demo data. Prints the URL and the demo logins.

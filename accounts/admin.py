@@ -1,12 +1,44 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgentProfile, Course, CustomerProfile, Enrollment, LearningActivity, Order, User
+from .models import AgentProfile, Course, CustomerProfile, Enrollment, LearningActivity, Order, Role, User
+
+
+def _role_label(name: str) -> str:
+    """A role's name in the reader's language (roles are groups named by their value)."""
+    return str(Role(name).label) if name in Role.values else name
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    """The user list's filter by role, named in the reader's language (not "customer")."""
+
+    title = _("roles")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return list(Role.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    list_display = ["role"]
+
+    @admin.display(description=_("role"), ordering="name")
+    def role(self, group: Group) -> str:
+        return _role_label(group.name)
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -27,7 +59,7 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ["email"]
     list_display = ["email", "name", "language", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "language"]
+    list_filter = ["is_staff", "is_superuser", "is_active", RoleListFilter, "language"]
     search_fields = ["email", "name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),

@@ -37,7 +37,14 @@ def prepare() -> dict[str, object]:
     while TicketMessage.objects.filter(ticket=ticket).count() < 10:
         ticket_reply(ticket=ticket, author=agent, body="基准测试回复 bench reply", internal=True)
     word = Ticket.objects.order_by("pk").values_list("subject", flat=True).first().split()[0][:4]
+    # A phrase of the newest message's body: what an agent remembers of a conversation.
+    body = TicketMessage.objects.filter(kind="reply").order_by("-pk").values_list("body", flat=True).first() or ""
+    phrase = next(
+        (body[i : i + 4] for i in range(len(body) - 4) if all("\u4e00" <= c <= "\u9fff" for c in body[i : i + 4])),
+        "发票",
+    )
     return {
+        "body_phrase": phrase,
         "session": session,
         "token": token.key,
         "ticket": ticket.pk,
@@ -60,7 +67,20 @@ def main() -> None:
             ("queue, tier 1 + status open", "GET", "/desk/tickets/?tier=1&status=open", session, None, 200),
             ("search, subject word", "GET", f"/desk/tickets/?q={quote(str(data['word']))}", session, None, 200),
             ("search, customer email", "GET", f"/desk/tickets/?q={quote(str(data['email']))}", session, None, 200),
+            ("search, ticket number alone", "GET", f"/desk/tickets/?q={data['ticket']}", session, None, 200),
+            ("search, body: 发票 (common)", "GET", f"/desk/tickets/?q={quote('发票')}", session, None, 200),
+            (
+                "search, body: 4-char phrase",
+                "GET",
+                f"/desk/tickets/?q={quote(str(data['body_phrase']))}",
+                session,
+                None,
+                200,
+            ),
+            ("search, body: refund (English)", "GET", "/desk/tickets/?q=refund", session, None, 200),
+            ("search, no match: 量子纠缠", "GET", f"/desk/tickets/?q={quote('量子纠缠')}", session, None, 200),
             ("ticket page, 10 messages", "GET", f"/desk/tickets/{data['ticket']}/", session, None, 200),
+            ("help-center home, visitor", "GET", "/", {"Accept-Language": "zh-hans"}, None, 200),
             (
                 "API: create a ticket",
                 "POST",

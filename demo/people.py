@@ -332,16 +332,20 @@ def _customers_chunk_create(chunk, rnd_for, now, by_language, courses, customer_
     orders: list[Order] = []
     enrollment_plans: list[tuple[Order, random.Random, str]] = []
     for user, (i, rnd, language, joined) in zip(users, plans, strict=True):
-        if rnd.random() < 0.12:
+        named = i < len(NAMED_CUSTOMERS)
+        if rnd.random() < 0.12 and not named:
             continue  # signed up, never bought
         pool = by_language[language] if rnd.random() < 0.85 else courses
         bought = rnd.sample(pool, k=min(len(pool), rnd.choice([1, 1, 1, 2, 2, 3, 4])))
+        if named:
+            # The README's logins show what they bought and learn: two paid orders at least.
+            bought = [*bought, *(c for c in pool if c not in bought)][: max(2, len(bought))]
         engagement = rnd.choices(["engaged", "casual", "dormant"], weights=[3, 4, 3])[0]
         days_since_joined = max(1.0, (now - joined).total_seconds() / 86400)
         for k, course in enumerate(bought):
             paid_at = joined + timedelta(days=rnd.uniform(0, days_since_joined * 0.9), minutes=rnd.randint(1, 90))
             amount = (course.price * Decimal(rnd.choice(["1", "1", "1", "0.9", "0.8"]))).quantize(Decimal("0.01"))
-            roll = rnd.random()
+            roll = 1.0 if named else rnd.random()
             status, refunded, refunded_at = OrderStatus.PAID, Decimal("0"), None
             if roll < 0.02:
                 status = OrderStatus.PENDING
@@ -431,6 +435,44 @@ def _recent_activity(
         enrollment.minutes_learned += minutes
         enrollment.sessions_count += sessions
     return rows
+
+
+def demo_walkthrough_orders_seed(*, now: datetime) -> int:
+    """One order per named customer bought two days ago and never asked about, so that the
+    README's logins can walk through a refund whatever the demo tickets did with their other
+    orders. Runs after the tickets; idempotent (one order number per customer)."""
+    created = 0
+    for index, (email, _name, language) in enumerate(NAMED_CUSTOMERS):
+        customer = User.objects.filter(email=email).first()
+        if customer is None:
+            continue
+        number = f"W{index + 1:08d}"
+        if Order.objects.filter(number=number).exists():
+            continue
+        enrolled = Enrollment.objects.filter(customer=customer).values("course_id")
+        course = (
+            Course.objects.filter(language=language)
+            .exclude(kind=CourseKind.MEMBERSHIP)
+            .exclude(pk__in=enrolled)
+            .order_by("code")
+            .first()
+        )
+        if course is None:
+            continue
+        paid_at = now - timedelta(days=2)
+        order = Order.objects.create(
+            number=number,
+            customer=customer,
+            course=course,
+            amount=course.price,
+            status=OrderStatus.PAID,
+            channel=SalesChannel.values[0],
+            created_at=paid_at - timedelta(minutes=5),
+            paid_at=paid_at,
+        )
+        Enrollment.objects.create(customer=customer, course=course, order=order, enrolled_at=paid_at, progress=5)
+        created += 1
+    return created
 
 
 def demo_people_seed(*, customers: int, seed: int, progress: Callable[[str], None] | None = None) -> SeedReport:

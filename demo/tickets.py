@@ -319,7 +319,6 @@ class _Context:
         self.catalog = {lang: [c for c in courses if c.language == lang] or courses for lang in ("zh-hans", "en")}
 
         with translation.override(settings.LANGUAGE_CODE):
-            self.rule_labels = {rule.value: str(rule.label) for rule in EscalationRule}
             self.auto_close_reason = gettext("Closed automatically after resolution.")
         self.approved_text = {}
         for language in ("zh-hans", "en"):
@@ -627,7 +626,7 @@ class _Story:
 
     def _escalate(self, actor: int | None, rule: str, reason: str | None = None) -> None:
         """``_escalate_locked``: tier 2, the event, and routing to tier 2."""
-        reason = self.ctx.rule_labels[rule] if reason is None else reason
+        reason = "" if reason is None else reason  # a rule's escalation: the rule says why
         self.ticket.tier = 2
         self.ticket.escalated_at = self.cursor
         self._save()

@@ -68,17 +68,35 @@ def article_translations(*, actor: User, article: Article) -> list[Article]:
     )
 
 
-def category_tree(*, actor: User, language: str) -> list[KBCategory]:
-    """Top categories with their subcategories and the count of readable articles."""
+def _counted_articles(*, actor: User, language: str) -> Count:
     visible = article_list_visible(actor=actor).filter(language=language)
-    counted = Count("articles", filter=Q(articles__in=visible.values("pk")))
+    return Count("articles", filter=Q(articles__in=visible.values("pk")))
+
+
+def category_tree(*, actor: User, language: str) -> list[KBCategory]:
+    """Top categories with the subcategories (``visible_children``) that hold an article
+    ``actor`` may read in ``language``, and those counts. A category with nothing readable
+    (the agents' handbook, for a customer) is left out."""
+    counted = _counted_articles(actor=actor, language=language)
     children = KBCategory.objects.annotate(article_count=counted).order_by("position", "slug")
-    return list(
+    tree = []
+    for category in (
         KBCategory.objects.filter(parent__isnull=True)
         .annotate(article_count=counted)
         .prefetch_related(Prefetch("children", queryset=children))
         .order_by("position", "slug")
-    )
+    ):
+        category.visible_children = [child for child in category.children.all() if child.article_count]
+        if category.article_count or category.visible_children:
+            tree.append(category)
+    return tree
+
+
+def category_children_visible(*, actor: User, category: KBCategory, language: str) -> list[KBCategory]:
+    """The subcategories of ``category`` holding an article ``actor`` may read in ``language``."""
+    counted = _counted_articles(actor=actor, language=language)
+    children = category.children.annotate(article_count=counted).order_by("position", "slug")
+    return [child for child in children if child.article_count]
 
 
 def category_get(*, slug: str) -> KBCategory:

@@ -13,6 +13,7 @@ from .models import (
     CannedResponse,
     Category,
     CSATResponse,
+    Macro,
     Mailbox,
     MailMessage,
     MailStatus,
@@ -48,6 +49,17 @@ class CannedResponseAdmin(admin.ModelAdmin):
     list_display = ["key", "language", "title", "category", "is_active"]
     list_filter = ["language", "is_active", "category"]
     search_fields = ["key", "title", "body"]
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    """Managers define macros; agents apply them from the ticket page."""
+
+    list_display = ["name", "status", "priority", "category", "tier", "assign_to_me", "is_active"]
+    list_filter = ["is_active", "status", "tier"]
+    search_fields = ["name", "reply"]
+    raw_id_fields = ["assignee"]
+    readonly_fields = ["created_at"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

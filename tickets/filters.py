@@ -4,23 +4,28 @@ that the desk and the API share."""
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import AgentTier, Role, User
 
 from .choices import Channel, Priority, Status
-from .models import Category, Ticket
+from .models import Category, Ticket, TicketMessage
 
 SLA_CHOICES = [
     ("breaching_1h", _("Breaching within 1 hour")),
-    ("breached", _("Breached")),
+    ("overdue", _("Past due now")),
+    ("breached", _("Breach recorded")),
     ("paused", _("Clock paused")),
 ]
 VIEW_CHOICES = [
     ("mine", _("Mine")),
     ("unassigned", _("Unassigned")),
     ("tier2", _("Tier 2")),
+    ("breached", _("SLA breached")),
     ("breaching", _("Breaching within 1 h")),
     ("all", _("All open")),
 ]
@@ -38,18 +43,39 @@ MAX_PK = 2**63 - 1
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 
 
+def _bodies_matching(value: str) -> QuerySet[TicketMessage]:
+    """The tickets (``ticket_id``) with a message whose body holds ``value``. On PostgreSQL
+    the GIN index of the bodies' character bigrams (migration 0011) finds the candidates,
+    which the LIKE then checks; one character has no bigram and matches by the LIKE alone."""
+    messages = TicketMessage.objects.filter(body__icontains=value)
+    if connection.vendor == "postgresql" and len(value) >= 2:
+        messages = messages.filter(
+            RawSQL("ticket_bigrams(body) @> ticket_bigrams(%s)", (value,), output_field=BooleanField())
+        )
+    return messages.values("ticket_id")
+
+
 def _agents() -> QuerySet[User]:
     return User.objects.agents().order_by("name", "email")
 
 
 class TicketQueueFilter(django_filters.FilterSet):
-    view = django_filters.ChoiceFilter(label=_("View"), choices=VIEW_CHOICES, method="filter_view", empty_label=None)
+    view = django_filters.ChoiceFilter(
+        label=pgettext_lazy("saved view of the queue", "View"),
+        choices=VIEW_CHOICES,
+        method="filter_view",
+        empty_label=None,
+    )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    # distinct=False: a filter on the ticket's own column never duplicates a row, and
+    # SELECT DISTINCT made PostgreSQL sort the whole match (7 → 38 ms at 1,000,000 tickets).
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
     tier = django_filters.ChoiceFilter(label=_("Tier"), choices=AgentTier.choices)
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
-    priority = django_filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices)
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    category = django_filters.ModelMultipleChoiceFilter(
+        label=_("Category"), queryset=Category.objects.all(), distinct=False
+    )
+    priority = django_filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices, distinct=False)
+    channel = django_filters.MultipleChoiceFilter(label=_("Channel"), choices=Channel.choices, distinct=False)
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=_agents(), null_label=_("Unassigned"))
     sla = django_filters.ChoiceFilter(label=_("SLA"), choices=SLA_CHOICES, method="filter_sla")
     sort = django_filters.ChoiceFilter(
@@ -76,13 +102,16 @@ class TicketQueueFilter(django_filters.FilterSet):
             return queryset.active().filter(assignee__isnull=True)
         if value == "tier2":
             return queryset.active().for_tier(AgentTier.TIER_2)
+        if value == "breached":
+            return queryset.overdue()
         if value == "breaching":
             return queryset.breaching(within=timedelta(hours=1))
         return queryset
 
     def filter_search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
-        """A reference (HD-123) finds that ticket; an email finds the customer's tickets;
-        anything else matches the subject or the customer's name."""
+        """A reference (HD-123, or its number alone) finds that ticket; an email finds the
+        customer's tickets; anything else matches the subject, the customer's name or the
+        body of any message (replies and notes)."""
         value = value.strip()
         if not value:
             return queryset
@@ -101,11 +130,15 @@ class TicketQueueFilter(django_filters.FilterSet):
                 :CUSTOMER_MATCHES
             ]
         )
-        return queryset.filter(Q(subject__icontains=value) | Q(customer_id__in=named))
+        return queryset.filter(
+            Q(subject__icontains=value) | Q(customer_id__in=named) | Q(pk__in=_bodies_matching(value))
+        )
 
     def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         if value == "breaching_1h":
             return queryset.breaching(within=timedelta(hours=1))
+        if value == "overdue":
+            return queryset.overdue()
         if value == "breached":
             return queryset.breached()
         if value == "paused":

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AgentTier
@@ -340,8 +340,61 @@ class CannedResponse(models.Model):
         return self.title
 
 
+class Macro(models.Model):
+    """A manager's one-click action for agents: an optional public reply (with the
+    placeholders of canned responses) and field changes, applied together by
+    ``ticket_macro_apply``. Empty fields change nothing."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    reply = models.TextField(
+        _("reply"), blank=True, help_text=_("Sent to the customer. Placeholders as in canned responses.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        blank=True,
+        choices=[(value, label) for value, label in Status.choices if value != Status.NEW],
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    priority = models.CharField(_("priority"), max_length=10, blank=True, choices=Priority.choices)
+    tier = models.PositiveSmallIntegerField(
+        _("tier"),
+        null=True,
+        blank=True,
+        choices=AgentTier.choices,
+        help_text=_("Tier 2 escalates (the macro's name is the reason); tier 1 hands the ticket back."),
+    )
+    assign_to_me = models.BooleanField(_("assign to the agent applying it"), default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignee"),
+        limit_choices_to={"groups__name": "agent"},
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assign_to_me=False) | Q(assignee__isnull=True), name="macro_one_assignee_rule"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RefundStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
+    REQUESTED = "requested", pgettext_lazy("refund status", "Requested")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
 

@@ -2,10 +2,13 @@
 start here, so a customer guessing another ticket's URL gets a 404."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Order, User
 from accounts.selectors import CustomerContext, customer_context_for
@@ -162,8 +165,6 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
 def ticket_view_counts(*, actor: User) -> list[tuple[str, str, int]]:
     """(view key, label, count) of the desk's saved views, for the desk home. One count
     query per view on indexed columns."""
-    from datetime import timedelta
-
     from .filters import VIEW_CHOICES
 
     visible = ticket_list_visible(actor=actor)
@@ -171,6 +172,7 @@ def ticket_view_counts(*, actor: User) -> list[tuple[str, str, int]]:
         "mine": visible.active().filter(assignee=actor),
         "unassigned": visible.active().filter(assignee__isnull=True),
         "tier2": visible.active().for_tier(2),
+        "breached": visible.overdue(),
         "breaching": visible.breaching(within=timedelta(hours=1)),
         "all": visible.active(),
     }
@@ -214,8 +216,24 @@ def attachment_get_visible(*, actor: User, pk: int) -> Attachment:
         raise Http404 from exc
 
 
+def ticket_customer_last_status_change(*, ticket: Ticket) -> TicketEvent | None:
+    """The last status change the ticket's customer made ("solved", "not solved", a reply
+    that reopened it), if any."""
+    return (
+        ticket.events.filter(type="tickets.ticket.status_changed", actor_id=ticket.customer_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def nps_open_for(*, actor: User) -> NPSResponse | None:
-    """The survey offered to this customer and not yet answered, if any."""
+    """The survey to answer now: the customer's latest offer, if it is unanswered and was
+    made within the survey interval. An older offer left unanswered is never asked again,
+    so answering the latest one ends the asking."""
     if not actor.is_authenticated:
         return None
-    return NPSResponse.objects.filter(customer=actor, answered_at__isnull=True).order_by("-offered_at").first()
+    since = timezone.now() - timedelta(days=settings.HELPDESK_NPS_INTERVAL_DAYS)
+    latest = NPSResponse.objects.filter(customer=actor).order_by("-offered_at", "-pk").first()
+    if latest is None or latest.answered_at is not None or latest.offered_at <= since:
+        return None
+    return latest

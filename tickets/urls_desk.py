@@ -18,4 +18,6 @@ desk_patterns = [
     path("tickets/<int:pk>/merge/", desk.TicketMergeView.as_view(), name="ticket-merge"),
     path("tickets/<int:pk>/refund/", desk.RefundDecisionView.as_view(), name="ticket-refund"),
     path("tickets/<int:pk>/canned/", desk.CannedRenderView.as_view(), name="ticket-canned"),
+    path("tickets/<int:pk>/preview/", desk.ReplyPreviewView.as_view(), name="ticket-preview"),
+    path("tickets/<int:pk>/macro/", desk.TicketMacroView.as_view(), name="ticket-macro"),
 ]

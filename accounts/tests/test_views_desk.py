@@ -59,7 +59,7 @@ def test_help_center_speaks_chinese(customer_a, customer_a_client):
     customer_a.language = "zh-hans"  # a signed-in person reads their account's language
     customer_a.save()
     page = customer_a_client.get(reverse("help:home")).content.decode()
-    assert "有什么可以帮你" in page
+    assert "有什么可以帮您" in page
     assert "我的订单" in page
 
 

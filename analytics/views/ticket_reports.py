@@ -5,7 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from helpdesk.selectors import heartbeat_is_stale, heartbeat_latest
 from tickets.services.escalation import EscalationRule
@@ -64,7 +64,7 @@ class OverviewView(ReportPageView):
                 Column(_("Metric")),
                 Column(_("This period"), "num"),
                 Column(_("Previous period"), "num"),
-                Column(_("Change"), "num"),
+                Column(pgettext("difference from the previous period", "Change"), "num"),
             ],
             rows=[[k["label"], k["value"], k["previous"], k["change"]] for k in kpis],
             note=_("Durations in seconds, shares in %."),

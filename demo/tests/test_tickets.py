@@ -143,6 +143,27 @@ def test_seeds_the_tickets_asked_for_with_their_trail():
     assert Ticket.objects.filter(customer__email="customer2@example.com").exists()
 
 
+@pytest.mark.parametrize("email", ["customer@example.com", "customer2@example.com"])
+def test_the_readmes_customers_can_show_the_refund_journey(email, settings):
+    from decimal import Decimal
+
+    from tickets.selectors import order_list_refundable
+    from tickets.services import refund_request_open
+
+    _seed(customers=30, tickets=60, seed=7)
+    customer = User.objects.get(email=email)
+    window = timezone.now() - timedelta(days=settings.HELPDESK_REFUND_WINDOW_DAYS)
+    fresh = [
+        order
+        for order in order_list_refundable(actor=customer)
+        if order.paid_at >= window and not order.refund_requests.filter(status=RefundStatus.REQUESTED).exists()
+    ]
+    assert fresh, "no order to ask a refund for"
+    assert customer.orders.count() >= 3
+    refund = refund_request_open(customer=customer, order=fresh[0], amount=Decimal("1.00"), reason="买错了")
+    assert refund.ticket.customer == customer
+
+
 def test_second_run_adds_nothing():
     _seed(customers=30, tickets=60, seed=7)
     models = (Ticket, TicketMessage, TicketEvent, RefundRequest, CSATResponse, NPSResponse)
@@ -301,7 +322,8 @@ def test_tiers_follow_the_escalation_rules(seeded):
             assert ticket.escalated_at == escalations[-1].created_at
             for event in escalations:
                 assert event.data["rule"] in EscalationRule.values
-                assert event.reason
+                # a person says why; a rule's escalation is explained by the rule, in the reader's language
+                assert bool(event.reason) == (event.data["rule"] == EscalationRule.MANUAL)
                 rules.add(event.data["rule"])
                 if event.data["rule"] == EscalationRule.MANUAL:
                     assert event.actor_id in tier1_agents

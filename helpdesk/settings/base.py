@@ -181,11 +181,15 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The embedded run (scripts/embedded-env) serves static files from the app folders as they
+# are, without collectstatic; production serves hashed, compressed copies from STATIC_ROOT.
+STATIC_FROM_FINDERS = env.bool("HELPDESK_STATIC_FROM_FINDERS", default=DEBUG)
+WHITENOISE_USE_FINDERS = STATIC_FROM_FINDERS
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if STATIC_FROM_FINDERS
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }

@@ -114,7 +114,7 @@ def test_customer_switches_to_chinese(browser, live_server, people):
     _sign_in(page, live_server, people["customer"])
     page.click("form.language-switch button[value=zh-hans]")
     page.wait_for_load_state("networkidle")
-    assert page.locator("h1").first.inner_text() == "有什么可以帮你？"
+    assert page.locator("h1").first.inner_text() == "有什么可以帮您？"
     assert "Python 数据分析实战" in page.locator("[data-testid=my-learning]").inner_text()
     assert "课程访问与播放" in page.locator(".topics").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "help-center-zh.png"), full_page=True)
@@ -167,6 +167,7 @@ def test_ticket_from_submission_to_rating(browser, live_server, people):
     agent.fill("#reply textarea[name=body]", "您好，请先清除 App 缓存后重试，我们同时在排查该视频的转码。")
     agent.click("#reply button[type=submit]")
     agent.wait_for_load_state("networkidle")
+    agent.click("#escalate summary")
     agent.fill("[data-testid=escalate-form] textarea", "转码问题需要二线和技术一起排查")
     agent.click("[data-testid=escalate-form] button[type=submit]")
     agent.wait_for_load_state("networkidle")

@@ -71,13 +71,16 @@ MATRIX = [
     ("admin:accounts_user_changelist", None, ADMIN),
     ("admin:tickets_mailbox_changelist", None, ADMIN),
     ("admin:tickets_mailmessage_changelist", None, ADMIN),
+    ("admin:auth_group_changelist", None, {**ADMIN, "manager": 403}),  # roles: administrators only
+    ("admin:tickets_macro_changelist", None, ADMIN),
+    ("admin:tickets_macro_add", None, ADMIN),
     ("desk:queue", None, DESK),
     ("desk:ticket-phone", None, DESK),
     ("desk:ticket-detail", "ticket_a", DESK),
     ("desk:ticket-canned", "ticket_a", DESK),
     *[
         (f"desk:ticket-{action}", "ticket_a", DESK_POST)
-        for action in ("reply", "fields", "status", "escalate", "deescalate", "merge", "refund")
+        for action in ("reply", "fields", "status", "escalate", "deescalate", "merge", "refund", "preview", "macro")
     ],
     ("desk:ticket-bulk", None, DESK_POST),
     ("help:ticket-new", None, ANY),

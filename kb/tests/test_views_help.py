@@ -31,6 +31,25 @@ def test_home_lists_categories_popular_and_recent_articles_in_the_readers_langua
     assert "如何开具发票" in zh
 
 
+@pytest.mark.parametrize("rows", [1, 8])
+def test_home_reads_no_article_bodies_in_a_constant_number_of_queries(anon_client, django_assert_num_queries, rows):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parent = KBCategoryFactory(slug="payment")
+    for n in range(rows):
+        child = KBCategoryFactory(slug=f"sub-{n}", parent=parent)
+        article(f"Invoice {n}", "A long body " * 200, category=child)
+    anon_client.get(reverse("help:home"))
+    with CaptureQueriesContext(connection) as queries:
+        anon_client.get(reverse("help:home"))
+    # categories, their subcategories, popular, recent (no ticket topics while there are categories)
+    assert len(queries.captured_queries) == 4
+    assert not any(
+        '"body' in q["sql"] for q in queries.captured_queries if "kb_article" in q["sql"].split("FROM")[1][:20]
+    )
+
+
 def test_category_page_lists_its_articles_and_its_subcategories(anon_client):
     parent = KBCategoryFactory(slug="access", name_en="Access")
     child = KBCategoryFactory(slug="playback", name_en="Playback", parent=parent)
@@ -39,6 +58,24 @@ def test_category_page_lists_its_articles_and_its_subcategories(anon_client):
     assert "Video will not play" in response.content.decode()
     assert "Playback" in response.content.decode()
     assert anon_client.get(reverse("help:category-detail", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_a_category_with_only_internal_articles_is_hidden_from_customers(anon_client, customer_a_client, tier1_client):
+    # given the agents' handbook (internal articles only) beside a public category
+    handbook = KBCategoryFactory(slug="agent-handbook", name_en="Agent handbook")
+    article("Refund desk steps", "Check the order first.", category=handbook, visibility="internal")
+    public = KBCategoryFactory(slug="payment", name_en="Payment")
+    article("Refund policy", "Within seven days.", category=public)
+    url = reverse("help:category-detail", kwargs={"slug": "agent-handbook"})
+    # then customers and visitors neither see it listed nor open it
+    for client in (anon_client, customer_a_client):
+        home = client.get(reverse("help:home")).content.decode()
+        assert "Payment" in home
+        assert "Agent handbook" not in home
+        assert client.get(url).status_code == 404
+    # and agents do
+    assert "Agent handbook" in tier1_client.get(reverse("help:home")).content.decode()
+    assert tier1_client.get(url).status_code == 200
 
 
 def test_article_page_counts_the_visit_and_shows_related_articles_and_the_ticket_link(anon_client):

@@ -7,7 +7,7 @@ Open to everyone; agents also read internal articles. Drafts never show here.
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
@@ -24,6 +24,7 @@ from ..selectors import (
     article_search,
     article_translations,
     category_articles,
+    category_children_visible,
     category_get,
     category_tree,
     current_language,
@@ -56,12 +57,20 @@ class HelpHomeView(TemplateView):
         user = self.request.user
         language = current_language()
         orders, enrollments = customer_purchases_own(actor=user)
-        visible = article_list_visible(actor=user).filter(language=language)
+        # The lists link titles only: no article bodies (Markdown and HTML) are read.
+        visible = (
+            article_list_visible(actor=user)
+            .filter(language=language)
+            .select_related(None)
+            .only("pk", "title", "updated_at")
+        )
+        categories = category_tree(actor=user, language=language)
         context.update(
-            categories=category_tree(actor=user, language=language),
+            categories=categories,
             popular=list(visible.order_by("-view_count", "-pk")[:HOME_LIST_SIZE]),
             recent=list(visible.order_by("-updated_at", "-pk")[:HOME_LIST_SIZE]),
-            topics=list(Category.objects.filter(is_active=True)),
+            # The ticket categories stand in only while the knowledge base has no category.
+            topics=[] if categories else list(Category.objects.filter(is_active=True)),
             orders=orders,
             enrollments=enrollments,
         )
@@ -74,14 +83,19 @@ class CategoryDetailView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         category = category_get(slug=self.kwargs["slug"])
-        articles = category_articles(actor=self.request.user, category=category, language=current_language())
+        language = current_language()
+        articles = category_articles(actor=self.request.user, category=category, language=language)
         page = Paginator(articles, CATEGORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        subcategories = category_children_visible(actor=self.request.user, category=category, language=language)
+        if not page.paginator.count and not subcategories:
+            # Nothing here this reader may read (an internal category, for a customer).
+            raise Http404
         context.update(
             category=category,
             page_obj=page,
             is_paginated=page.has_other_pages(),
             articles=page.object_list,
-            subcategories=list(category.children.all()),
+            subcategories=subcategories,
         )
         return context
 

@@ -154,7 +154,7 @@ def _file(record: MailMessage, parsed: ParsedMail) -> IngestResult:
     body, uploads = _body_and_uploads(parsed, trim=ticket is not None)
     if ticket is not None:
         message = ticket_reply(ticket=ticket, author=person, body=body, attachments=uploads, channel=Channel.EMAIL)
-        return _save(record, MailStatus.APPENDED, ticket=ticket, message=message)
+        return _save(record, MailStatus.APPENDED, ticket=ticket, message=message, reason="; ".join(parsed.warnings))
     mailbox = record.mailbox
     ticket = ticket_open(
         customer=person,
@@ -166,7 +166,7 @@ def _file(record: MailMessage, parsed: ParsedMail) -> IngestResult:
         attachments=uploads,
     )
     message = TicketMessage.objects.filter(ticket=ticket).order_by("pk").first()
-    return _save(record, MailStatus.CREATED, ticket=ticket, message=message)
+    return _save(record, MailStatus.CREATED, ticket=ticket, message=message, reason="; ".join(parsed.warnings))
 
 
 def _file_from_agent(record: MailMessage, parsed: ParsedMail, agent: User) -> IngestResult:

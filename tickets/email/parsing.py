@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.header import decode_header
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -60,8 +60,21 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
     """``data`` as text: the declared charset if it fits (widened, see CHARSET_SUPERSETS),
-    else the first fallback that decodes cleanly, else UTF-8 with replacement characters."""
+    else the first fallback that decodes cleanly, else UTF-8 with replacement characters.
+
+    A declared single-byte charset (ISO-8859-x, Windows-125x, KOI8…) decodes anything, so
+    it cannot fail over to the fallbacks: it is read as declared unless the bytes are valid
+    UTF-8, or Chinese mislabelled (every byte above 0x7F pairs up as GB2312 characters,
+    which European text, with its accented letters among plain ones, never does)."""
     declared = _codec(charset)
+    if _is_single_byte(declared) and any(byte > 0x7F for byte in data):
+        for candidate in ("utf-8", "gb2312") if _LATIN_SCRIPT.match(declared) else ("utf-8",):
+            try:
+                text = data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            return data.decode("gb18030") if candidate == "gb2312" else text
+        return data.decode(declared, errors="replace")
     candidates: list[str] = []
     if declared and declared not in _PERMISSIVE:
         candidates.append(declared)
@@ -74,6 +87,16 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("utf-8", errors="replace")
+
+
+_SINGLE_BYTE = re.compile(r"^(cp125\d|iso8859-\d+|latin-?\d|koi8-[a-z]+|mac-[a-z]+|cp437|cp850|cp866|tis-620)$")
+# Latin scripts: accented letters among plain ones, so that Chinese mislabelled as one of
+# them shows itself (every high byte pairs up). Cyrillic, Greek… are all high bytes.
+_LATIN_SCRIPT = re.compile(r"^(cp125[0247]|iso8859-(1|2|3|4|9|10|13|14|15|16)|latin-?\d|mac-roman|cp437|cp850)$")
+
+
+def _is_single_byte(codec: str) -> bool:
+    return bool(codec) and bool(_SINGLE_BYTE.match(codec))
 
 
 def _codec(charset: str | None) -> str:
@@ -89,17 +112,23 @@ def _codec(charset: str | None) -> str:
         return ""
 
 
+def _header_raw(message: Message, name: str) -> str | None:
+    """The header as it came (encoded words not decoded), unfolded; None when absent."""
+    for key, value in message.raw_items() if hasattr(message, "raw_items") else message.items():
+        if key.lower() == name.lower():
+            return re.sub(r"\r?\n[ \t]+", " ", str(value)).strip()
+    return None
+
+
 def header_text(message: Message, name: str) -> str:
     """The header's text, RFC 2047 encoded words and raw 8-bit bytes decoded with the
     forgiving decoder; "" when absent. Folding whitespace becomes one space."""
-    raw = None
-    for key, value in message.raw_items() if hasattr(message, "raw_items") else message.items():
-        if key.lower() == name.lower():
-            raw = str(value)
-            break
-    if raw is None:
-        return ""
-    raw = re.sub(r"\r?\n[ \t]+", " ", raw).strip()
+    raw = _header_raw(message, name)
+    return "" if raw is None else words_decode(raw)
+
+
+def words_decode(raw: str) -> str:
+    """RFC 2047 encoded words and raw 8-bit bytes of a header value, decoded."""
     if any("\udc80" <= ch <= "\udcff" for ch in raw):  # 8-bit bytes in a header
         raw = decode_bytes(raw.encode("ascii", "surrogateescape"))
     try:
@@ -168,6 +197,7 @@ class ParsedMail:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     noise: str = ""  # why this is an automatic or list message ("" for a person's mail)
     defects: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # attachments kept with a flag (broken inside)
 
     @property
     def thread_ids(self) -> list[str]:
@@ -204,14 +234,19 @@ def parse(raw: bytes) -> ParsedMail:
     head = raw.lstrip()[:2000]
     if b":" not in head.split(b"\n", 1)[0]:
         raise MailParseError("no header block: this is not an RFC 5322 message")
-    message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[assignment]
-    defects = [type(d).__name__ for part in message.walk() for d in part.defects]
+    try:
+        message: Message = BytesParser(policy=policy.default).parsebytes(raw)
+    except Exception:  # the library's header parser fails on some malformed headers (IndexError)
+        message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    # Defects inside a forwarded message are that attachment's, not this message's: the
+    # readable part is kept and the attachment flagged (``warnings``).
+    defects = [type(d).__name__ for part in _own_parts(message) for d in part.defects]
     fatal = sorted(set(defects) & FATAL_DEFECTS)
     if fatal:
         raise MailParseError("broken MIME structure: " + ", ".join(fatal))
 
     sender_name, sender = _sender(message)
-    text, markup, attachments = _body(message)
+    text, markup, attachments, warnings = _body(message)
     date = None
     try:
         date_header = header_text(message, "Date")
@@ -234,21 +269,27 @@ def parse(raw: bytes) -> ParsedMail:
         attachments=attachments,
         noise=noise_reason(message, sender),
         defects=defects,
+        warnings=warnings,
     )
 
 
 def _sender(message: Message) -> tuple[str, str]:
-    value = header_text(message, "From") or header_text(message, "Sender")
-    pairs = getaddresses([value])
-    if not pairs:
-        return "", ""
-    name, address = pairs[0]
-    address = address.strip().lower()
-    try:
-        validate_email(address)
-    except ValidationError:
-        return name.strip(), ""
-    return name.strip().strip('"'), address
+    """(display name, address) of From (or Sender). The addresses are split before the
+    encoded words are decoded: a decoded name may hold a comma ("王芳, 李四"), which would
+    otherwise split one sender into two and lose the address."""
+    for name in ("From", "Sender"):
+        raw = _header_raw(message, name)
+        if not raw:
+            continue
+        for value in (raw, words_decode(raw)):
+            for display, address in getaddresses([value]):
+                address = address.strip().lower()
+                try:
+                    validate_email(address)
+                except ValidationError:
+                    continue
+                return words_decode(display).strip().strip('"'), address
+    return words_decode(_header_raw(message, "From") or "").strip(), ""
 
 
 # Senders that are machines answering for a mail system.
@@ -289,10 +330,45 @@ def noise_reason(message: Message, sender: str) -> str:
     return ""
 
 
-def _body(message: EmailMessage) -> tuple[str, str, list[ParsedAttachment]]:
+def _own_parts(part: Message) -> list[Message]:
+    """The message's parts, without descending into forwarded messages."""
+    parts = [part]
+    if part.get_content_type() != "message/rfc822" and part.is_multipart():
+        payload = part.get_payload()
+        for child in payload if isinstance(payload, list) else []:
+            parts += _own_parts(child)
+    return parts
+
+
+def _forwarded_bytes(part: Message) -> tuple[bytes, str]:
+    """A forwarded message (message/rfc822) as bytes for its .eml attachment, and what is
+    wrong inside it ("" when nothing). Serialised with compat32, which writes the parsed
+    headers back as they came: the modern policy refolds them and fails (IndexError) on
+    some malformed ones, which sent readable mail to the quarantine."""
+    inner = part.get_payload()
+    if isinstance(inner, list):
+        inner = inner[0] if inner else None
+    if not isinstance(inner, Message):
+        payload = part.get_payload(decode=True) or b""
+        return payload, "" if payload else "empty forwarded message"
+    problems = {type(d).__name__ for sub in inner.walk() for d in sub.defects}
+    try:
+        payload = inner.as_bytes(policy=policy.compat32)
+    except Exception as exc:  # the library's own failure on a broken message: keep what it holds
+        payload = str(inner.get_payload()).encode("utf-8", "surrogateescape")
+        problems.add(type(exc).__name__)
+    try:
+        BytesParser(policy=policy.default).parsebytes(payload)
+    except Exception as exc:  # unreadable by the modern parser (IndexError): flagged
+        problems.add(type(exc).__name__)
+    return payload, ", ".join(sorted(problems))
+
+
+def _body(message: Message) -> tuple[str, str, list[ParsedAttachment], list[str]]:
     plain: list[str] = []
     markup: list[str] = []
     attachments: list[ParsedAttachment] = []
+    warnings: list[str] = []
     for part in _leaves(message):
         content_type = part.get_content_type()
         disposition = part.get_content_disposition()
@@ -305,13 +381,18 @@ def _body(message: EmailMessage) -> tuple[str, str, list[ParsedAttachment]]:
             continue
         if content_type in ("message/delivery-status", "message/disposition-notification"):
             continue
+        problem = ""
         if content_type == "message/rfc822":  # a forwarded message: kept whole, as a .eml file
-            inner = part.get_payload()
-            payload = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+            payload, problem = _forwarded_bytes(part)
         else:
-            payload = part.get_payload(decode=True) or b""
+            try:
+                payload = part.get_payload(decode=True) or b""
+            except Exception as exc:  # a broken transfer encoding: keep the mail, flag the file
+                payload, problem = b"", type(exc).__name__
         extension = {"message/rfc822": ".eml"}.get(content_type, "")
         name = filename or f"{'inline' if disposition == 'inline' else 'attachment'}-{len(attachments) + 1}{extension}"
+        if problem:
+            warnings.append(f"attachment {name[:100]} is damaged inside ({problem}); kept as it came")
         attachments.append(
             ParsedAttachment(
                 name=name[:255],
@@ -324,7 +405,8 @@ def _body(message: EmailMessage) -> tuple[str, str, list[ParsedAttachment]]:
     text = "\n\n".join(t.strip() for t in plain if t.strip())
     if not text and html_full:
         text = html_to_text(html_full)
-    return text.replace("\r\n", "\n").strip(), html_sanitize(html_full) if html_full else "", attachments
+    body = text.replace("\r\n", "\n").strip()
+    return body, html_sanitize(html_full) if html_full else "", attachments, warnings
 
 
 def _leaves(part: Message) -> list[Message]:

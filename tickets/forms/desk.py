@@ -2,11 +2,13 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
+from ..canned import placeholders_error
 from ..choices import Priority, Status
-from ..models import Category, Ticket
+from ..models import Category, Macro, Ticket
 from .fields import MultipleFileField
 
 # Statuses an agent may choose; "new" is only ever the first status.
@@ -33,6 +35,14 @@ class ReplyForm(VersionedForm):
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
+    def clean(self) -> dict:
+        data = super().clean()
+        # A canned response's {course} never reaches a customer: a public reply with a
+        # placeholder left is refused (an internal note may keep one).
+        if not data.get("internal") and (error := placeholders_error(data.get("body", ""))):
+            self.add_error("body", error)
+        return data
+
 
 class FieldsForm(VersionedForm):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
@@ -52,7 +62,10 @@ class StatusForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
     resolution = forms.CharField(
-        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=pgettext_lazy("how a ticket was settled", "Resolution"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
     )
 
 
@@ -69,6 +82,10 @@ class MergeForm(VersionedForm):
         if ticket is None:
             raise forms.ValidationError(_("No ticket has this reference."))
         return ticket
+
+
+class MacroForm(VersionedForm):
+    macro = forms.ModelChoiceField(label=_("Macro"), queryset=Macro.objects.filter(is_active=True))
 
 
 class RefundDecisionForm(forms.Form):

@@ -18,7 +18,13 @@ from accounts.models import Order
 from ..models import Category
 from .fields import MultipleFileField
 
-CSAT_CHOICES = [(value, str(value)) for value in range(1, 6)]
+CSAT_CHOICES = [
+    (1, _("Very unsatisfied")),
+    (2, _("Unsatisfied")),
+    (3, _("Neither satisfied nor unsatisfied")),
+    (4, _("Satisfied")),
+    (5, _("Very satisfied")),
+]
 NPS_CHOICES = [(value, str(value)) for value in range(11)]
 
 
@@ -97,11 +103,14 @@ class TicketConfirmForm(forms.Form):
 
 
 class CSATForm(forms.Form):
+    """Rendered by ``_csat.html`` as five stars: native radio buttons, so the arrow keys
+    choose and Enter sends, each star named for a screen reader."""
+
     rating = forms.TypedChoiceField(
-        label=_("How satisfied are you with our support? (1 = very unsatisfied, 5 = very satisfied)"),
+        label=_("How satisfied are you with our support?"),
         choices=CSAT_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "scale"}),
+        widget=forms.RadioSelect,
     )
     comment = forms.CharField(
         label=_("Anything you want to tell us? (optional)"),

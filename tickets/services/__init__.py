@@ -22,6 +22,7 @@ from .lifecycle import (
     ticket_status_set,
     tickets_close_resolved,
 )
+from .macros import ticket_macro_apply
 from .notifications import notify
 from .refunds import refund_approve, refund_reject, refund_request_open
 from .routing import routing_candidates, ticket_route
@@ -38,6 +39,7 @@ __all__ = [
     "TicketActionDenied",
     "TicketConflict",
     "TicketError",
+    "ticket_macro_apply",
     "csat_record",
     "escalation_rule_matching",
     "notify",

@@ -74,10 +74,12 @@ def _escalate_locked(*, ticket: Ticket, actor: User | None, rule: str, reason: s
 
 
 def ticket_escalate_automatic(*, ticket: Ticket, rule: str) -> Ticket:
-    """Escalate a locked tier-1 ticket by rule (no actor). Does nothing on tier 2."""
+    """Escalate a locked tier-1 ticket by rule (no actor). Does nothing on tier 2. The rule
+    (``data.rule``) is the reason, shown in the reader's language; no text is stored in
+    whatever language the worker happened to speak."""
     if ticket.tier != AgentTier.TIER_1:
         return ticket
-    return _escalate_locked(ticket=ticket, actor=None, rule=rule, reason=str(EscalationRule(rule).label))
+    return _escalate_locked(ticket=ticket, actor=None, rule=rule, reason="")
 
 
 def escalation_rules_apply(*, ticket: Ticket) -> EscalationRule | None:

@@ -63,8 +63,9 @@ def _decision_message(request: RefundRequest, text: str) -> None:
 def refund_approve(
     *, request: RefundRequest, actor: User, amount: Decimal | None = None, note: str = ""
 ) -> RefundRequest:
-    """Approve (all or part of) a refund: the order records the refunded amount and the
-    ticket is resolved with the decision as its resolution."""
+    """Approve (all or part of) a refund: the order records the refunded amount, the
+    customer reads the decision with the agent's note in the conversation, and the ticket
+    is resolved with that text as its resolution."""
     if not can_decide_refunds(actor):
         raise TicketActionDenied(_("Only tier-2 agents and managers decide refunds."))
     request = RefundRequest.objects.select_for_update().get(pk=request.pk)
@@ -90,6 +91,8 @@ def refund_approve(
             "currency": order.currency,
             "number": order.number,
         }
+    if request.decision_note:
+        text = f"{text}\n\n{request.decision_note}"
     _decision_message(request, text)
     event_log(ticket=ticket, type="tickets.refund.approved", actor=actor, reason=note, amount=str(amount))
     fields = (

@@ -154,6 +154,28 @@ def test_a_flood_from_one_sender_is_stopped_by_the_rate_limit():
 
 
 @pytest.mark.django_db
+def test_real_world_mail_a_sender_with_a_comma_and_a_forward_broken_inside_open_tickets():
+    # an encoded display name holding a comma ("王芳, 李四") was "no sender address"
+    named = mail_ingest(
+        raw=b"From: =?UTF-8?B?546L6IqzLCDmnY7lm5s=?= <wangfang@example.cn>\nSubject: s\nMessage-ID: <c@x>\n\nhi\n"
+    )
+    assert named.outcome == Outcome.CREATED
+    assert named.mail.ticket.customer.email == "wangfang@example.cn"
+    # an Outlook forward with a malformed header inside was an IndexError in the quarantine
+    forward = (
+        b"From: fwd@example.cn\r\nSubject: Fwd: receipt\r\nMessage-ID: <fwd@x>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n'
+        b"--B\r\nContent-Type: message/rfc822\r\n\r\nFrom: pay@example.cn\r\nContent-Type: text/plain; name*0*\r\n"
+        b"\r\nYou paid 199.00 CNY.\r\n--B--\r\n"
+    )
+    result = mail_ingest(raw=forward)
+    assert result.outcome == Outcome.CREATED
+    assert result.mail.ticket.messages.get().body == "See below."
+    assert result.mail.ticket.messages.get().attachments.get().name.endswith(".eml")
+    assert "damaged inside (IndexError)" in result.mail.reason
+
+
+@pytest.mark.django_db
 def test_a_message_that_fails_to_file_is_quarantined_and_can_be_retried():
     raw = b"From: retry@example.com\nSubject: Retry me\nMessage-ID: <retry@x>\n\nPlease help.\n"
     with mock.patch("tickets.email.ingest.ticket_open", side_effect=RuntimeError("database hiccup")):

@@ -20,6 +20,14 @@ from tickets.email.quotes import reply_trim
         ("证书".encode("gb18030"), "utf-8", "证书"),  # mislabelled as UTF-8
         (b"hello", "no-such-charset", "hello"),
         ("café".encode("cp1252"), "iso-8859-1", "café"),  # a real Latin-1 message stays Latin-1
+        # a declared single-byte charset comes before any CJK fallback (was "Fr鰏che")
+        ("Frösche".encode("latin-1"), "iso-8859-1", "Frösche"),
+        ("Die Frösche quaken, Grüße".encode("cp1252"), "windows-1252", "Die Frösche quaken, Grüße"),
+        ("Żółw".encode("iso-8859-2"), "iso-8859-2", "Żółw"),
+        ("Привет".encode("koi8-r"), "koi8-r", "Привет"),  # all high bytes, yet no Latin script: as declared
+        ("Ærø – €5".encode("cp1252"), "cp1252", "Ærø – €5"),
+        ("Frösche".encode(), "iso-8859-1", "Frösche"),  # UTF-8 labelled Latin-1
+        ("发票已开具".encode("gb2312"), "windows-1252", "发票已开具"),  # Chinese labelled Windows-1252
     ],
 )
 def test_decode_bytes_falls_back_and_never_raises(data, charset, expected):
@@ -47,11 +55,58 @@ def test_html_to_text_keeps_structure_and_drops_scripts():
         ("New.\n\n-----Original Message-----\nFrom: x\nSent: y\nold", "New."),
         ("New.\n\nFrom: Support <s@x>\nSent: Monday\nTo: a@x\nSubject: b\n\nold", "New."),
         ("From: my phone I write this.\nThanks", "From: my phone I write this.\nThanks"),
+        # Chinese Outlook, simplified and traditional
+        (
+            "新内容\n\n-----邮件原件-----\n发件人: 客服\n发送时间: 2026年11月20日\n收件人: 我\n主题: 退款\n\n旧",
+            "新内容",
+        ),
+        (
+            "新內容\n\n-----原始郵件-----\n寄件者: 客服\n傳送時間: 2026年11月20日\n收件者: 我\n主旨: 退款\n\n舊",
+            "新內容",
+        ),
+        ("New.\n\n------------------\u00a0Original\u00a0------------------\nFrom: a\nDate: b\n\nold", "New."),
         ("> only a quote", "> only a quote"),
     ],
 )
 def test_reply_trim_cuts_the_quoted_history(text, expected):
     assert reply_trim(text) == expected
+
+
+def test_a_display_name_with_a_comma_keeps_the_sender():
+    # "王芳, 李四" encoded: decoded before the split, the comma made two senders of one
+    raw = b"From: =?UTF-8?B?546L6IqzLCDmnY7lm5s=?= <wangfang@example.cn>\nSubject: s\n\nbody\n"
+    parsed = parse(raw)
+    assert (parsed.sender_name, parsed.sender) == ("王芳, 李四", "wangfang@example.cn")
+    assert parsed.noise == ""
+    quoted = parse(b'From: "Wang, Fang" <wf@example.cn>\nSubject: s\n\nbody\n')
+    assert (quoted.sender_name, quoted.sender) == ("Wang, Fang", "wf@example.cn")
+
+
+FORWARD = (
+    "From: a@example.cn\r\nSubject: Fwd: receipt\r\nMIME-Version: 1.0\r\n"
+    'Content-Type: multipart/mixed; boundary="B"\r\n\r\n'
+    "--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n请看转发的收据。\r\n"
+    "--B\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--B--\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("inner", "problem"),
+    [
+        # a broken RFC 2231 parameter: the library's refolding raised IndexError
+        ("From: pay@example.cn\r\nContent-Type: text/plain; name*0*\r\n\r\nYou paid 199.00 CNY.", "IndexError"),
+        # a forwarded multipart without its boundary: the whole mail went to the quarantine
+        ("From: pay@example.cn\r\nContent-Type: multipart/mixed\r\n\r\nno boundary", "NoBoundaryInMultipartDefect"),
+    ],
+)
+def test_a_forwarded_message_broken_inside_keeps_the_mail_and_flags_the_attachment(inner, problem):
+    parsed = parse(FORWARD.format(inner=inner).encode())
+    assert parsed.text == "请看转发的收据。"
+    [attachment] = parsed.attachments
+    assert attachment.name.endswith(".eml")
+    assert attachment.content
+    assert len(parsed.warnings) == 1
+    assert problem in parsed.warnings[0]
 
 
 def test_message_id_or_a_hash_of_the_bytes():

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import OrderStatus
 from accounts.tests.factories import OrderFactory
@@ -56,6 +57,20 @@ def test_tier2_approves_part_and_the_order_records_it(customer_a, order, tier2_a
     ticket = Ticket.objects.get(pk=request.ticket_id)
     assert ticket.status == Status.RESOLVED
     assert ticket.messages.filter(is_automatic=True).exists()
+
+
+def test_the_approval_note_reaches_the_customer(customer_a, customer_a_client, order, tier2_agent):
+    # given an approval with a note to the customer
+    request = _request(customer_a, order)
+    refund_approve(request=request, actor=tier2_agent, amount=Decimal("100.00"), note="已学习 3 节，部分退款")
+    # then the customer reads it in the conversation and on the refund panel
+    decision = Ticket.objects.get(pk=request.ticket_id).messages.get(is_automatic=True)
+    assert decision.kind == "reply"
+    assert "已学习 3 节，部分退款" in decision.body
+    page = customer_a_client.get(reverse("help:ticket-detail", kwargs={"pk": request.ticket_id}))
+    panel = page.content.decode().split('data-testid="refund"')[1].split("</section>")[0]
+    assert "已学习 3 节，部分退款" in panel
+    assert "Approved" in panel
 
 
 def test_approval_cannot_exceed_paid_minus_already_refunded(customer_a, tier2_agent):

@@ -1,3 +1,4 @@
+import html
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 from accounts.models import AgentTier
 from accounts.tests.factories import CustomerFactory, OrderFactory
 from tickets.models import CannedResponse, Channel, MessageKind, Status, Ticket
-from tickets.services import refund_request_open, ticket_escalate
+from tickets.services import refund_request_open, ticket_escalate, ticket_reply
 from tickets.tests.factories import category, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,41 @@ def test_queue_saved_views(tier1_client, tier1_agent, customer_a):
     assert mine.reference not in _refs(_queue(tier1_client, view="breaching"))
 
 
+def test_breached_is_a_view_of_its_own_apart_from_breaching_within_an_hour(tier1_client, customer_a):
+    # given one ticket past its first-response target, one due in 30 minutes, one due tomorrow
+    now = timezone.now()
+    late, soon, later = (open_ticket(customer_a) for _ in range(3))
+    Ticket.objects.filter(pk=late.pk).update(first_response_due_at=now - timedelta(minutes=5))
+    Ticket.objects.filter(pk=soon.pk).update(first_response_due_at=now + timedelta(minutes=30))
+    Ticket.objects.filter(pk=later.pk).update(
+        first_response_due_at=now + timedelta(days=1), resolution_due_at=now + timedelta(days=2)
+    )
+    # then
+    assert _refs(_queue(tier1_client, view="breached")) == {late.reference}
+    assert _refs(_queue(tier1_client, view="breaching")) == {soon.reference}
+    counts = {key: count for key, _label, count in tier1_client.get(reverse("desk:home")).context["queue_counts"]}
+    assert (counts["breached"], counts["breaching"]) == (1, 1)
+
+
+def test_queue_shows_resolution_due_and_filters_without_placeholders(tier1_client, customer_a):
+    ticket = open_ticket(customer_a)
+    response = _queue(tier1_client)
+    page = response.content.decode()
+    assert "Resolution due" in page
+    assert timezone.localtime(ticket.resolution_due_at).strftime("%m-%d %H:%M") in page
+    assert "---------" not in page
+    assert page.count("data-multiselect") == 7
+    assert "vendor/tom-select-2.6.2/tom-select.complete.min.js" in page
+
+
+def test_several_statuses_filter_without_select_distinct(tier1_client, customer_a):
+    new, on_hold = open_ticket(customer_a), open_ticket(customer_a)
+    Ticket.objects.filter(pk=on_hold.pk).update(status=Status.ON_HOLD)
+    response = tier1_client.get(reverse("desk:queue"), {"status": ["new", "on_hold"], "channel": ["web", "email"]})
+    assert _refs(response) == {new.reference, on_hold.reference}
+    assert "DISTINCT" not in str(response.context["queue"].qs.query)
+
+
 def test_queue_search(tier1_client, customer_a, customer_b):
     invoice = open_ticket(customer_a, subject="发票抬头写错了")
     other = open_ticket(customer_b, subject="Video stuck at 99%")
@@ -91,6 +127,19 @@ def test_queue_search(tier1_client, customer_a, customer_b):
     assert _refs(_queue(tier1_client, q="video")) == {other.reference}
     assert _refs(_queue(tier1_client, q="customer-b@example.com")) == {other.reference}
     assert _refs(_queue(tier1_client, q="Customer A")) == {invoice.reference}
+
+
+def test_queue_search_reaches_message_bodies(tier1_client, tier1_agent, customer_a):
+    # given a ticket whose subject says nothing of the invoice its messages talk about
+    ticket = open_ticket(customer_a, subject="有个问题", body="请帮我开电子发票，抬头写公司名。")
+    ticket_reply(ticket=ticket, author=tier1_agent, body="Invoice title checked with finance.", internal=True)
+    other = open_ticket(customer_a, subject="视频卡顿", body="第三节课一直在加载。")
+    # then Chinese (two characters), English (any case) and a note's words find it
+    assert _refs(_queue(tier1_client, q="发票")) == {ticket.reference}
+    assert _refs(_queue(tier1_client, q="电子发票")) == {ticket.reference}
+    assert _refs(_queue(tier1_client, q="invoice TITLE")) == {ticket.reference}
+    assert _refs(_queue(tier1_client, q="加载")) == {other.reference}
+    assert _refs(_queue(tier1_client, q="退款")) == set()
 
 
 def test_queue_sorts_by_priority(tier1_client, customer_a):
@@ -254,6 +303,13 @@ def test_refund_approval_on_the_page(tier2_client, customer_a):
     )
     order.refresh_from_db()
     assert order.refunded_amount == Decimal("50.00")
+    # the panel says what was decided, in Chinese too ("Requested" the amount is not "待审核" the status)
+    tier2_client.post(reverse("set_language"), {"language": "zh-hans"})
+    page = tier2_client.get(reverse("desk:ticket-detail", kwargs={"pk": request.ticket_id})).content.decode()
+    panel = page.split('data-testid="refund"')[1].split("</section>")[0]
+    assert "已批准" in panel
+    assert "申请金额" in panel
+    assert "待审核" not in panel
 
 
 def test_canned_response_fills_placeholders(tier1_client, tier1_agent, customer_a):
@@ -272,6 +328,57 @@ def test_canned_response_fills_placeholders(tier1_client, tier1_agent, customer_
     assert customer_a.orders.get().number in text
     assert ticket.reference in text
     assert "{unknown}" in text
+    # the preview shows the values used
+    preview = text.split('data-testid="canned-preview"')[1]
+    assert "{order}" in preview
+    assert customer_a.orders.get().number in preview
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{x.y} 您好 {customer_name}",
+        "{name:>5000000}{customer_name}",
+        "{0} {} {{ }} { {customer_name",
+        "{customer_name!r}",
+    ],
+)
+def test_canned_text_is_never_a_format_string(tier1_client, customer_a, body):
+    """Issue 12: ``{x.y}`` was a 500 for every agent and ``{name:>5000000}`` a 5 MB page."""
+    ticket = open_ticket(customer_a)
+    canned = CannedResponse.objects.create(key="odd", language="zh-hans", title="Odd", body=body)
+    response = tier1_client.get(reverse("desk:ticket-canned", kwargs={"pk": ticket.pk}), {"canned": canned.pk})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert len(text) < 5000
+    expected = html.escape(body.replace("{customer_name}", "Customer A"), quote=False)
+    assert expected in text
+
+
+def test_a_reply_with_a_placeholder_left_is_refused_with_a_clear_message(tier1_client, customer_a):
+    # given a ticket without a course, and a canned text asking for one
+    ticket = open_ticket(customer_a)
+    canned = CannedResponse.objects.create(
+        key="c", language="zh-hans", title="C", body="{customer_name}，{course} 已恢复"
+    )
+    filled = tier1_client.get(reverse("desk:ticket-canned", kwargs={"pk": ticket.pk}), {"canned": canned.pk})
+    assert 'data-testid="canned-unresolved"' in filled.content.decode()
+    # when the agent sends it as it is
+    response = tier1_client.post(
+        reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+        {"body": "Customer A，{course} 已恢复", "version": ticket.version},
+    )
+    # then nothing is sent and the form says why, keeping the text
+    assert response.status_code == 400
+    assert "{course}" in response.content.decode()
+    assert "Replace the placeholders {course}" in response.content.decode()
+    assert ticket.messages.count() == 1
+    # an internal note may keep it
+    tier1_client.post(
+        reverse("desk:ticket-reply", kwargs={"pk": ticket.pk}),
+        {"body": "Template {course} needs a course", "internal": "on", "version": ticket.version},
+    )
+    assert ticket.messages.count() == 2
 
 
 def test_phone_ticket_for_a_new_customer(tier1_client, tier1_agent):
@@ -335,7 +442,7 @@ def test_seeded_canned_responses_fill_every_placeholder(tier1_agent, customer_a)
     canned = list(CannedResponse.objects.all())
     assert {c.language for c in canned} == {"zh-hans", "en"}
     for response in canned:
-        assert "{" not in canned_render(canned=response, ticket=ticket, agent=tier1_agent), response.key
+        assert "{" not in canned_render(canned=response, ticket=ticket, agent=tier1_agent).text, response.key
 
 
 def test_search_results_page_without_counting(tier1_client, customer_a):
@@ -372,3 +479,47 @@ def test_ticket_page_queries_do_not_grow_with_the_thread(
         assert _detail(tier2_client, short).status_code == 200
     with django_assert_num_queries(len(captured)):
         assert _detail(tier2_client, long).status_code == 200
+
+
+def test_sla_timers_say_due_countdown_paused_breached_and_met(customer_a, tier1_agent):
+    from tickets.views.desk import sla_timers
+
+    now = timezone.now()
+    ticket = open_ticket(customer_a)
+    ticket.first_response_due_at, ticket.resolution_due_at = now + timedelta(minutes=20), now + timedelta(hours=30)
+    assert [(t["state"], t["soon"]) for t in sla_timers(ticket, now=now)] == [("running", True), ("running", False)]
+    ticket.first_response_due_at = now - timedelta(minutes=1)
+    assert sla_timers(ticket, now=now)[0]["state"] == "breached"
+    ticket.first_responded_at = now - timedelta(minutes=2)
+    assert sla_timers(ticket, now=now)[0]["state"] == "met"
+    ticket.status = Status.PENDING
+    assert sla_timers(ticket, now=now)[1]["state"] == "paused"
+
+
+def test_ticket_page_shows_sla_and_the_real_status_and_previews_markdown(tier1_client, customer_a):
+    ticket = open_ticket(customer_a)
+    page = _detail(tier1_client, ticket)
+    body = page.content.decode()
+    assert 'data-testid="sla"' in body
+    assert page.context["status_select"]["selected"] == "new"
+    assert ("new", "New") in page.context["status_select"]["choices"]
+    preview = tier1_client.post(
+        reverse("desk:ticket-preview", kwargs={"pk": ticket.pk}),
+        {"body": "**清除缓存** <script>alert(1)</script>\n{course}"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "<strong>清除缓存</strong>" in preview
+    assert "<script>" not in preview
+    assert "Replace the placeholders {course}" in preview
+
+
+def test_an_agents_markdown_reply_reads_as_formatted_text_everywhere(
+    tier1_client, tier1_agent, customer_a_client, customer_a
+):
+    ticket = open_ticket(customer_a, body="**not markdown** from the customer")
+    ticket_reply(ticket=ticket, author=tier1_agent, body="1. **清除缓存**\n2. 重新登录")
+    desk = _detail(tier1_client, ticket).content.decode()
+    help_page = customer_a_client.get(reverse("help:ticket-detail", kwargs={"pk": ticket.pk})).content.decode()
+    for page in (desk, help_page):
+        assert "<li><strong>清除缓存</strong></li>" in page
+        assert "**not markdown** from the customer" in page  # customers' text stays as typed

@@ -152,6 +152,26 @@ def test_help_home_loads_the_nps_banner_for_signed_in_people(
     assert 'data-testid="nps-banner"' not in anon_client.get(banner).content.decode()
 
 
+def test_answering_the_survey_ends_the_banner_even_with_older_offers_left_open(customer_a, customer_a_client):
+    # given an offer of two quarters ago never answered, and this quarter's
+    now = timezone.now()
+    NPSResponse.objects.create(customer=customer_a, offered_at=now - timezone.timedelta(days=200))
+    NPSResponse.objects.create(customer=customer_a, offered_at=now - timezone.timedelta(days=2))
+    # when the customer answers
+    response = customer_a_client.post(reverse("help:nps"), {"score": "8"}, follow=True)
+    # then the thanks come without another request to answer
+    assert "Thank you for answering" in response.content.decode()
+    banner = customer_a_client.get(reverse("help:nps-banner")).content.decode()
+    assert 'data-testid="nps-banner"' not in banner
+    assert 'data-testid="no-survey"' in customer_a_client.get(reverse("help:nps")).content.decode()
+
+
+def test_an_offer_older_than_the_interval_is_not_asked(customer_a, customer_a_client, settings):
+    long_ago = timezone.now() - timezone.timedelta(days=settings.HELPDESK_NPS_INTERVAL_DAYS + 1)
+    NPSResponse.objects.create(customer=customer_a, offered_at=long_ago)
+    assert 'data-testid="nps-banner"' not in customer_a_client.get(reverse("help:nps-banner")).content.decode()
+
+
 def test_help_home_links_to_the_ticket_pages(anon_client, customer_a_client):
     anonymous = anon_client.get(reverse("help:home")).content.decode()
     signed_in = customer_a_client.get(reverse("help:home")).content.decode()

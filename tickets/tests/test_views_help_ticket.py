@@ -105,6 +105,40 @@ def test_solved_resolves_an_active_ticket(customer_a_client, ticket_a):
     assert ticket_a.status == Status.RESOLVED
 
 
+def _asks(client, ticket) -> bool:
+    page = client.get(reverse("help:ticket-detail", kwargs={"pk": ticket.pk})).content.decode()
+    return 'data-testid="confirm"' in page
+
+
+def test_a_new_ticket_does_not_ask_if_solved_before_anyone_answered(customer_a_client, ticket_a, tier1_agent):
+    assert not _asks(customer_a_client, ticket_a)
+    ticket_reply(ticket=ticket_a, author=tier1_agent, body="Only a note.", internal=True)
+    assert not _asks(customer_a_client, ticket_a)
+    ticket_reply(ticket=ticket_a, author=tier1_agent, body="Please clear the cache.")
+    assert _asks(customer_a_client, ticket_a)
+
+
+def test_after_solved_the_page_does_not_ask_again(customer_a_client, ticket_a, tier1_agent):
+    ticket_reply(ticket=ticket_a, author=tier1_agent, body="Please clear the cache.")
+    customer_a_client.post(reverse("help:ticket-confirm", kwargs={"pk": ticket_a.pk}), {"solved": "1"})
+    ticket_a.refresh_from_db()
+    assert ticket_a.status == Status.RESOLVED
+    assert not _asks(customer_a_client, ticket_a)
+
+
+def test_after_not_solved_the_page_asks_again_only_after_a_new_answer(customer_a_client, ticket_a, tier1_agent):
+    ticket_reply(ticket=ticket_a, author=tier1_agent, body="Please clear the cache.", status=Status.PENDING)
+    customer_a_client.post(reverse("help:ticket-confirm", kwargs={"pk": ticket_a.pk}), {"solved": "0"})
+    assert not _asks(customer_a_client, ticket_a)
+    ticket_reply(ticket=ticket_a, author=tier1_agent, body="We re-encoded the video.")
+    assert _asks(customer_a_client, ticket_a)
+
+
+def test_a_ticket_resolved_by_an_agent_asks_for_confirmation(customer_a_client, ticket_a, tier1_agent):
+    resolved(ticket_a, tier1_agent)
+    assert _asks(customer_a_client, ticket_a)
+
+
 def test_not_solved_reopens_a_resolved_ticket_and_solved_closes_it(customer_a_client, ticket_a, tier1_agent):
     url = reverse("help:ticket-confirm", kwargs={"pk": ticket_a.pk})
     resolved(ticket_a, tier1_agent)

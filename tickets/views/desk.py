@@ -5,6 +5,7 @@ into messages. Every action form carries the ticket version the agent saw, so a 
 save is refused (optimistic lock) and nothing is overwritten.
 """
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,9 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -24,14 +27,15 @@ from accounts.selectors import agent_profile_own, customer_search
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
 
-from ..canned import canned_render
-from ..choices import Channel, Priority
+from ..canned import canned_render, placeholders_error
+from ..choices import Channel, Priority, Status
 from ..event_texts import event_texts
 from ..filters import SORT_FIELDS, VIEW_CHOICES
 from ..forms.desk import (
     STATUS_CHOICES,
     BulkForm,
     FieldsForm,
+    MacroForm,
     MergeForm,
     PhoneTicketForm,
     ReasonForm,
@@ -39,7 +43,7 @@ from ..forms.desk import (
     ReplyForm,
     StatusForm,
 )
-from ..models import CannedResponse, RefundRequest, Ticket
+from ..models import CannedResponse, Macro, RefundRequest, Ticket
 from ..selectors import ticket_detail, ticket_get_visible, ticket_queue, ticket_view_counts
 from ..services import (
     TicketError,
@@ -48,6 +52,7 @@ from ..services import (
     ticket_deescalate,
     ticket_escalate,
     ticket_fields_update,
+    ticket_macro_apply,
     ticket_merge,
     ticket_open,
     ticket_reply,
@@ -171,7 +176,7 @@ class TicketQueueView(DeskView, TemplateView):
                     "label": bound.label,
                     "choices": choices,
                     "selected": selected,
-                    "multiple": name in ("status", "priority"),
+                    "multiple": name in ("status", "priority", "category", "channel"),
                 }
             )
         return fields
@@ -247,6 +252,10 @@ class TicketDetailView(DeskView, TemplateView):
             }
         )
         status_form = kwargs.get("status_form") or StatusForm(initial={**version, "status": ticket.status})
+        # The select shows the real status, "new" included (an agent never sets it).
+        status_choices = STATUS_CHOICES
+        if ticket.status not in dict(STATUS_CHOICES):
+            status_choices = [(ticket.status, ticket.get_status_display()), *STATUS_CHOICES]
         # The choices are read only for agents who may change the ticket.
         categories = [(str(c.pk), c.name) for c in fields_form.fields["category"].queryset] if detail.can_act else []
         agents = [(str(u.pk), str(u)) for u in fields_form.fields["assignee"].queryset] if detail.can_act else []
@@ -259,10 +268,16 @@ class TicketDetailView(DeskView, TemplateView):
                 (fields_form["category"], _select(fields_form, "category", categories, blank="---------")),
                 (fields_form["assignee"], _select(fields_form, "assignee", agents, blank=_("Unassigned"))),
             ],
-            status_select=_select(status_form, "status", STATUS_CHOICES),
+            status_select=_select(status_form, "status", status_choices),
             reply_status_select=_select(reply_form, "status", STATUS_CHOICES, blank=_("Keep the status")),
         )
+        now = timezone.now()
+        if detail.context is not None and ticket.order_id:
+            # The ticket's order, with its course, from the customer's orders already read.
+            ticket.order = next((o for o in detail.context.orders if o.pk == ticket.order_id), ticket.order)
         context.update(
+            now=now,
+            sla_timers=sla_timers(ticket, now=now),
             detail=detail,
             ticket=ticket,
             event_rows=event_texts(
@@ -276,11 +291,56 @@ class TicketDetailView(DeskView, TemplateView):
             escalate_form=ReasonForm(initial=version, prefix="escalate"),
             deescalate_form=ReasonForm(initial=version, prefix="deescalate"),
             merge_form=kwargs.get("merge_form") or MergeForm(initial=version, prefix="merge"),
+            macros=list(Macro.objects.filter(is_active=True).only("pk", "name")) if detail.can_act else [],
             refund_form=RefundDecisionForm(
                 initial={"amount": detail.refund.amount if detail.refund else None}, prefix="refund"
             ),
         )
         return context
+
+
+SOON = timedelta(hours=1)
+
+
+def sla_timers(ticket: Ticket, *, now: datetime) -> list[dict[str, Any]]:
+    """The ticket page's SLA timers: first response and resolution, each ``met`` (or
+    ``met_late``) with when, ``paused`` while pending, ``breached`` past its due time,
+    ``running`` with its due time (``soon`` within the hour), or ``none`` without a target."""
+    timers = []
+    for label, due, done, breached in (
+        (
+            pgettext("SLA target", "First response"),
+            ticket.first_response_due_at,
+            ticket.first_responded_at,
+            ticket.first_response_breached_at,
+        ),
+        (
+            pgettext("SLA target", "Resolution"),
+            ticket.resolution_due_at,
+            ticket.resolved_at,
+            ticket.resolution_breached_at,
+        ),
+    ):
+        if done is not None:
+            state = "met_late" if breached or (due and done > due) else "met"
+        elif due is None:
+            state = "none"
+        elif breached or due <= now:
+            state = "breached"
+        elif ticket.status == Status.PENDING:
+            state = "paused"
+        else:
+            state = "running"
+        timers.append(
+            {
+                "label": label,
+                "due_at": due,
+                "done_at": done,
+                "state": state,
+                "soon": due is not None and due - now < SOON,
+            }
+        )
+    return timers
 
 
 def _select(form: Any, name: str, choices: list[tuple[str, str]], blank: str | None = None) -> dict[str, Any]:
@@ -413,6 +473,16 @@ class TicketDeescalateView(TicketActionView):
         self.success_message = _("Handed back to tier 1.")
 
 
+class TicketMacroView(TicketActionView):
+    form_class = MacroForm
+    prefix = "macro"
+
+    def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
+        macro = data["macro"]
+        ticket_macro_apply(ticket=ticket, macro=macro, actor=self.request.user, expected_version=data["version"])
+        self.success_message = _("Macro “%(name)s” applied.") % {"name": macro.name}
+
+
 class TicketMergeView(TicketActionView):
     form_class = MergeForm
     prefix = "merge"
@@ -462,10 +532,30 @@ class CannedRenderView(DeskView, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ticket = ticket_get_visible(actor=request.user, pk=pk)
-        canned = CannedResponse.objects.filter(pk=request.GET.get("canned") or 0, is_active=True).first()
-        body = canned_render(canned=canned, ticket=ticket, agent=request.user) if canned else ""
-        form = ReplyForm(initial={"body": body, "version": ticket.version})
-        return render(request, "tickets/desk/_reply_body.html", {"reply_form": form})
+        try:
+            pk = int(request.GET.get("canned") or 0)
+        except ValueError:
+            pk = 0
+        canned = CannedResponse.objects.filter(pk=pk, is_active=True).first()
+        fill = canned_render(canned=canned, ticket=ticket, agent=request.user) if canned else None
+        form = ReplyForm(initial={"body": fill.text if fill else "", "version": ticket.version})
+        return render(
+            request,
+            "tickets/desk/_reply_body.html",
+            {"reply_form": form, "canned_fill": fill},
+        )
+
+
+class ReplyPreviewView(DeskView, View):
+    """htmx: the reply being typed, rendered as the customer will read it (Markdown)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        ticket_get_visible(actor=request.user, pk=pk)
+        body = request.POST.get("body", "")[:20000]
+        warning = placeholders_error(body)
+        return render(request, "tickets/desk/_reply_preview.html", {"body": body, "warning": warning})
 
 
 class PhoneTicketView(DeskView, TemplateView):

@@ -51,6 +51,7 @@ from ..selectors import (
     nps_open_for,
     order_list_own,
     order_list_refundable,
+    ticket_customer_last_status_change,
     ticket_detail_own,
     ticket_get_own,
     ticket_list_own,
@@ -246,18 +247,36 @@ class TicketPageMixin(SurfaceAccessMixin):
         detail = ticket_detail_own(actor=self.request.user, pk=self.kwargs["pk"])
         ticket = detail.ticket
         merged = ticket.merged_into_id is not None
+        thread = [message for message in detail.messages if message.is_public]
         context = {
             "ticket": ticket,
-            "thread": [message for message in detail.messages if message.is_public],
+            "thread": thread,
             "refund": detail.refund,
             "csat": detail.csat,
             "can_reply": ticket.status != Status.CLOSED and not merged,
-            "can_confirm": (ticket.is_active or ticket.status == Status.RESOLVED) and not merged,
+            "can_confirm": not merged and _asks_if_solved(ticket, thread),
             "can_rate": ticket.status in (Status.RESOLVED, Status.CLOSED) and not merged and detail.csat is None,
             "reply_form": reply_form or TicketReplyForm(),
             "csat_form": csat_form or CSATForm(),
         }
         return render(self.request, self.template_name, context)
+
+
+def _asks_if_solved(ticket: Ticket, thread: list[Any]) -> bool:
+    """Whether the page asks "solved?": once support has answered since the customer last
+    said how things stand, or once an agent resolved the ticket. Never before anyone has
+    answered, and never again after the customer's own "solved"."""
+    if not (ticket.is_active or ticket.status == Status.RESOLVED):
+        return False
+    answers = [message.created_at for message in thread if not message.from_customer]
+    if ticket.is_active and not answers:
+        return False
+    said = ticket_customer_last_status_change(ticket=ticket)
+    if said is None:
+        return True
+    if ticket.status == Status.RESOLVED:
+        return said.data.get("to") != Status.RESOLVED
+    return bool(answers) and answers[-1] > said.created_at
 
 
 class TicketDetailView(TicketPageMixin, View):

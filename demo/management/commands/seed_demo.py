@@ -4,8 +4,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils import timezone
 
-from demo.people import DEMO_PASSWORD, STAFF, demo_people_seed
+from demo.people import DEMO_PASSWORD, STAFF, demo_people_seed, demo_walkthrough_orders_seed
 from demo.tickets import demo_tickets_seed
 
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             )
         except ValueError as exc:  # e.g. the demo agents were removed
             raise CommandError(str(exc)) from exc
+        report.orders_created += demo_walkthrough_orders_seed(now=timezone.now())
         # The help center's articles and a first triage model trained on the demo tickets.
         from demo.kb import demo_kb_seed
 

@@ -1,0 +1,16 @@
+"""gunicorn's settings (read from the working directory): `gunicorn helpdesk.wsgi`.
+
+The application is loaded once in the master before the workers fork (``preload_app``):
+Django, every view module, scikit-learn, numpy and jieba's dictionary, then frozen out of
+the garbage collector's walks (``helpdesk.server.worker_ready``), so their pages stay
+shared between the workers instead of being copied into each (docs/benchmarks.md,
+"Memory"). Nothing the master opened (a database connection) is inherited by a worker.
+"""
+
+preload_app = True
+
+
+def pre_fork(server: object, worker: object) -> None:
+    from django.db import connections
+
+    connections.close_all()
