@@ -21,8 +21,25 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
+# What only administrators (superusers) change: who holds which role and what it grants.
+ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def may_manage_account(actor: User, account: User | None) -> bool:
+    """Whether ``actor`` may change or delete ``account`` in the admin. Administrators may
+    change anyone; managers (staff without superuser status) manage customers and agents,
+    and their own name, language and password, never another staff account."""
+    if actor.is_superuser or account is None:
+        return True
+    return not (account.is_staff or account.is_superuser) or account.pk == actor.pk
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Managers add people and edit customers and agents; only administrators grant roles,
+    staff or superuser status, or touch another staff account (its password included:
+    Django's password page asks ``has_change_permission`` for the account)."""
+
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["email"]
@@ -37,6 +54,18 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
     filter_horizontal = ["groups"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [name for name in ROLE_FIELDS if name not in fields]
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return super().has_change_permission(request, obj) and may_manage_account(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and may_manage_account(request.user, obj)
 
 
 class AgentProfileForm(forms.ModelForm):

@@ -1,5 +1,8 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -151,7 +154,7 @@ class MailboxAdmin(admin.ModelAdmin):
     @admin.action(description=_("Poll the selected mailboxes now"), permissions=["change"])
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
         for pk in queryset.values_list("pk", flat=True):
-            mailbox_poll_task.delay(pk)
+            transaction.on_commit(partial(mailbox_poll_task.delay, pk))
         self.message_user(request, _("Polling queued."), messages.SUCCESS)
 
 

@@ -123,15 +123,6 @@ def csat_link_a(customer_a, tier1_agent):
     return {"token": csat_token(ticket=ticket, rating=5)}
 
 
-@pytest.fixture
-def clients(request):
-    def get(role: str):
-        name = "anon_client" if role == "anon" else ("admin_client_role" if role == "admin" else f"{role}_client")
-        return request.getfixturevalue(name)
-
-    return get
-
-
 @pytest.mark.parametrize(("url_name", "arg", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(clients, request, role, url_name, arg, expected):
