@@ -104,13 +104,18 @@ class NPSResponseAdmin(ReadOnlyAdmin):
 
 
 class MailboxForm(forms.ModelForm):
-    """The IMAP password is write-only: never shown again; left blank, it is kept."""
+    """The IMAP password is write-only: never shown again; left blank, it is kept, unless
+    the server or the account changed (the password never follows a mailbox to another
+    server without being typed again)."""
+
+    # A change of any of these takes the password again.
+    CONNECTION_FIELDS = ("imap_host", "imap_port", "imap_security", "imap_user")
 
     imap_password = forms.CharField(
         label=_("IMAP password"),
         widget=forms.PasswordInput(render_value=False),
         required=False,
-        help_text=_("Leave blank to keep the current password."),
+        help_text=_("Leave blank to keep the current password (for the same server and user)."),
     )
 
     class Meta:
@@ -130,13 +135,17 @@ class MailboxForm(forms.ModelForm):
             "is_active",
         ]
 
-    def clean_imap_password(self) -> str:
-        password = self.cleaned_data["imap_password"]
-        if password:
-            return password
-        if self.instance.pk:
-            return Mailbox.objects.get(pk=self.instance.pk).imap_password
-        raise forms.ValidationError(_("A new mailbox needs its IMAP password."))
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("imap_password"):
+            return cleaned
+        if not self.instance.pk:
+            self.add_error("imap_password", _("A new mailbox needs its IMAP password."))
+        elif set(self.CONNECTION_FIELDS) & set(self.changed_data):
+            self.add_error("imap_password", _("The server or the user changed: enter the IMAP password for it again."))
+        else:
+            cleaned["imap_password"] = self.instance.imap_password  # the stored one (decrypted)
+        return cleaned
 
 
 @admin.register(Mailbox)

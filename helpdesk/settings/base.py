@@ -5,6 +5,8 @@ a separate settings file. See docs/configuration.md for the variables.
 https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +22,19 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+
+# Secrets stored in the database (mailbox passwords, integration and webhook secrets) are
+# encrypted with Fernet keys from HELPDESK_ENCRYPTION_KEYS (comma-separated, newest first;
+# make one with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# Rotation: prepend a new key, run `manage.py secrets_reencrypt`, drop the old key.
+HELPDESK_ENCRYPTION_KEYS = env.list("HELPDESK_ENCRYPTION_KEYS", default=[])
+if not HELPDESK_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("HELPDESK_ENCRYPTION_KEYS must be set when DEBUG is off.")
+    # Development only: a key derived from the development SECRET_KEY.
+    HELPDESK_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"helpdesk.crypto:{SECRET_KEY}".encode()).digest()).decode()
+    ]
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -245,3 +260,8 @@ HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR = env.int("HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR
 HELPDESK_EMAIL_MAX_ATTACHMENTS = env.int("HELPDESK_EMAIL_MAX_ATTACHMENTS", default=20)
 # One-click CSAT links in mails stay valid this many days.
 HELPDESK_CSAT_LINK_DAYS = env.int("HELPDESK_CSAT_LINK_DAYS", default=30)
+
+# Outbound connections a manager can point somewhere (mailbox hosts, webhook URLs) refuse
+# loopback, private, link-local and reserved addresses, except in these networks (CIDR,
+# comma-separated), e.g. "10.0.5.0/24" for a mail server on the company network.
+HELPDESK_OUTBOUND_ALLOWED_NETWORKS = env.list("HELPDESK_OUTBOUND_ALLOWED_NETWORKS", default=[])
