@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .email.ingest import Outcome, mail_retry
+from .email.ingest import Outcome, mail_release, mail_retry
 from .models import (
     BusinessHours,
     CannedResponse,
@@ -170,7 +170,8 @@ class MailboxAdmin(admin.ModelAdmin):
 @admin.register(MailMessage)
 class MailMessageAdmin(ReadOnlyAdmin):
     """Every mail received or sent. Quarantined messages show their error and can be
-    retried after a fix; their raw bytes are kept."""
+    retried after a fix; their raw bytes are kept. Mail held because it claims a staff
+    sender without proof is posted only when a manager releases it."""
 
     list_display = ["created_at", "direction", "status", "sender", "subject", "ticket", "attempts"]
     list_filter = ["status", "direction", "mailbox"]
@@ -179,7 +180,7 @@ class MailMessageAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     exclude = ["raw", "html"]
     readonly_fields = ["raw_size", "raw_head"]
-    actions = ["retry"]
+    actions = ["retry", "release"]
 
     @admin.display(description=_("raw size (bytes)"))
     def raw_size(self, obj: MailMessage) -> int:
@@ -191,6 +192,17 @@ class MailMessageAdmin(ReadOnlyAdmin):
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("tickets.change_mailmessage")
+
+    @admin.action(description=_("Post the selected held messages as their staff sender"), permissions=["retry"])
+    def release(self, request: HttpRequest, queryset: QuerySet[MailMessage]) -> None:
+        released = sum(
+            mail_release(mail=mail).outcome == Outcome.APPENDED for mail in queryset.filter(status=MailStatus.HELD)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d message posted.", "%(count)d messages posted.", released) % {"count": released},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Retry the selected quarantined messages"), permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[MailMessage]) -> None:

@@ -530,6 +530,7 @@ class MailStatus(models.TextChoices):
     APPENDED = "appended", _("Added to a ticket")
     IGNORED = "ignored", _("Ignored")
     QUARANTINED = "quarantined", _("Quarantined")
+    HELD = "held", _("Held for review")
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")

@@ -7,7 +7,7 @@ body a mail quotes is the public reply named in the notification's data.
 """
 
 import logging
-from email.utils import make_msgid
+import secrets
 
 from django.conf import settings
 from django.core import signing
@@ -135,7 +135,9 @@ def notification_email_send(*, notification_id: int) -> MailMessage | None:
         mail = MailMessage.objects.create(
             direction=MailDirection.OUTBOUND,
             status=MailStatus.QUEUED,
-            message_id=make_msgid(idstring=f"n{notification.pk}", domain=_domain()).strip("<>"),
+            # The random part makes the Message-ID a reply token: a staff member's reply quotes it,
+            # which proves the reply comes from the mailbox we wrote to (email.authentication).
+            message_id=f"{secrets.token_hex(16)}.n{notification.pk}@{_domain()}",
             notification=notification,
             ticket=ticket,
             sender=settings.DEFAULT_FROM_EMAIL[:254],

@@ -168,6 +168,8 @@ class ParsedMail:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     noise: str = ""  # why this is an automatic or list message ("" for a person's mail)
     defects: list[str] = field(default_factory=list)
+    # Every Authentication-Results header, topmost (added last, by our own server) first.
+    authentication_results: list[str] = field(default_factory=list)
 
     @property
     def thread_ids(self) -> list[str]:
@@ -234,6 +236,11 @@ def parse(raw: bytes) -> ParsedMail:
         attachments=attachments,
         noise=noise_reason(message, sender),
         defects=defects,
+        authentication_results=[
+            re.sub(r"\r?\n[ \t]+", " ", str(value)).strip()
+            for key, value in message.raw_items()
+            if key.lower() == "authentication-results"
+        ],
     )
 
 
