@@ -17,7 +17,7 @@ from tickets.urls_desk import desk_patterns as tickets_desk_patterns
 from tickets.urls_help import help_patterns as tickets_help_patterns
 
 from .api import MeView
-from .views import LandingView
+from .views import LandingView, SecondFactorSetupView, SecondFactorVerifyView
 
 help_patterns = [*kb_help_patterns, *tickets_help_patterns]
 desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patterns]
@@ -41,6 +41,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/landing/", LandingView.as_view(), name="landing"),
+    path("accounts/second-factor/", SecondFactorVerifyView.as_view(), name="second-factor-verify"),
+    path("accounts/second-factor/setup/", SecondFactorSetupView.as_view(), name="second-factor-setup"),
     path("i18n/setlang/", language_set, name="set_language"),
 ]
 

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Ours. "helpdesk" holds what is cross-cutting: surface access, the worker heartbeat.
     "helpdesk",
     "accounts",
@@ -74,10 +77,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication, django-otp and messages: idle staff sessions, second factor.
+    "helpdesk.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -129,8 +137,9 @@ else:
 # Authentication and people
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# ModelBackend with the permission sets cached across requests (see accounts/backends.py).
-AUTHENTICATION_BACKENDS = ["accounts.backends.CachedPermissionsBackend"]
+# Login throttling first (django-axes, see settings/security.py), then ModelBackend with the
+# permission sets cached across requests (see accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.CachedPermissionsBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "help:home"
@@ -223,10 +232,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every sign-in at INFO; lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 from .celery import *  # noqa: E402, F403
 from .rest_framework import *  # noqa: E402, F403
+from .security import *  # noqa: E402, F403
 
 # ---------------------------------------------------------------------------
 # Product knobs (HELPDESK_*)
@@ -258,6 +270,11 @@ HELPDESK_EMAIL_NOTIFICATIONS = env.bool("HELPDESK_EMAIL_NOTIFICATIONS", default=
 HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR = env.int("HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR", default=30)
 # Inbound mail: attachments kept per message (each within HELPDESK_ATTACHMENT_MAX_BYTES).
 HELPDESK_EMAIL_MAX_ATTACHMENTS = env.int("HELPDESK_EMAIL_MAX_ATTACHMENTS", default=20)
+# Inbound mail: the authserv-ids of our own receiving mail servers (their host names, as
+# they write them in Authentication-Results). A mail from a staff address is filed only
+# when one of them reports DMARC, DKIM or SPF passing for the From domain, or when it
+# answers a mail we sent to that address; otherwise it is held for review.
+HELPDESK_EMAIL_AUTHSERV_IDS = env.list("HELPDESK_EMAIL_AUTHSERV_IDS", default=[])
 # One-click CSAT links in mails stay valid this many days.
 HELPDESK_CSAT_LINK_DAYS = env.int("HELPDESK_CSAT_LINK_DAYS", default=30)
 
