@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "helpdesk.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,6 +259,15 @@ HELPDESK_REOPEN_ESCALATE_AT = env.int("HELPDESK_REOPEN_ESCALATE_AT", default=2)
 HELPDESK_CLOSE_RESOLVED_AFTER_DAYS = env.int("HELPDESK_CLOSE_RESOLVED_AFTER_DAYS", default=7)
 # NPS: a customer is offered the survey at most once per this many days.
 HELPDESK_NPS_INTERVAL_DAYS = env.int("HELPDESK_NPS_INTERVAL_DAYS", default=91)
+# Anonymous ticket submissions per hour from one client address, and for one email address
+# (429 beyond); after HELPDESK_ANON_CHALLENGE_AFTER from one address in the hour, the form
+# asks the browser to solve a proof-of-work challenge (self-hosted, about a second).
+HELPDESK_ANON_TICKETS_PER_ADDRESS_PER_HOUR = env.int("HELPDESK_ANON_TICKETS_PER_ADDRESS_PER_HOUR", default=10)
+HELPDESK_ANON_TICKETS_PER_EMAIL_PER_HOUR = env.int("HELPDESK_ANON_TICKETS_PER_EMAIL_PER_HOUR", default=3)
+HELPDESK_ANON_CHALLENGE_AFTER = env.int("HELPDESK_ANON_CHALLENGE_AFTER", default=2)
+# Largest request accepted, attachments included, in bytes (413 beyond). The reverse proxy
+# should refuse larger bodies too (nginx: client_max_body_size).
+HELPDESK_REQUEST_MAX_BYTES = env.int("HELPDESK_REQUEST_MAX_BYTES", default=25 * 1024 * 1024)
 # Attachments: largest accepted file, in bytes.
 HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 

@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 
@@ -72,13 +73,32 @@ def _reply_to(ticket: Ticket | None) -> str:
     return mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
 
 
+def address_proven(recipient: User) -> bool:
+    """Whether the recipient has shown the address is theirs: staff, or a customer who has
+    signed in. Anyone can type any address in the help-center form or forge a From line,
+    so until then a mail carries nothing the sender chose (subject, name), only the
+    reference and what our staff wrote."""
+    return is_desk_user(recipient) or recipient.last_login is not None
+
+
+# For an address not proven yet: the ticket by its reference only.
+UNPROVEN_TICKET_TEXT = gettext_lazy("There is news on your request %(reference)s.")
+UNPROVEN_TEXTS = {"tickets.ticket.received": gettext_lazy("We have received your request %(reference)s.")}
+
+
 def _context(notification: Notification, recipient: User) -> dict[str, object]:
     ticket = notification.ticket
     staff = is_desk_user(recipient)
+    proven = address_proven(recipient)
+    sentence = notification_text(notification)
+    if ticket is not None and not proven:
+        sentence = str(UNPROVEN_TEXTS.get(notification.type, UNPROVEN_TICKET_TEXT)) % {"reference": ticket.reference}
     context: dict[str, object] = {
         "recipient": recipient,
+        "greeting_name": (recipient.name or recipient.email) if proven else recipient.email,
+        "proven": proven,
         "ticket": ticket,
-        "sentence": notification_text(notification),
+        "sentence": sentence,
         "staff": staff,
         "reply": None,
         "csat_links": [],
@@ -108,7 +128,12 @@ def notification_email_render(notification: Notification) -> tuple[str, str, str
     context = _context(notification, notification.recipient)
     ticket = notification.ticket
     sentence = str(context["sentence"])
-    subject = f"[#{ticket.reference}] {ticket.subject}" if ticket is not None else sentence
+    if ticket is None:
+        subject = sentence
+    else:
+        subject = f"[#{ticket.reference}] {ticket.subject if context['proven'] else sentence}"
+    # A line break in a header would make every mail of the ticket fail (BadHeaderError).
+    subject = " ".join(subject.split())
     text = render_to_string("tickets/email/notification.txt", context)
     html = render_to_string("tickets/email/notification.html", context)
     return subject[:250], text, html

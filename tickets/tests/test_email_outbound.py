@@ -12,9 +12,9 @@ from aiosmtpd.controller import Controller
 from django.core import signing
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from accounts.models import AgentTier
+from accounts.models import AgentTier, User
 from tickets.email.ingest import Outcome, mail_ingest
 from tickets.email.outbound import csat_token
 from tickets.models import (
@@ -96,7 +96,9 @@ def test_an_agent_reply_is_mailed_in_the_customers_language_and_the_answer_threa
     ticket = first.ticket
     assert ticket.customer.language == "zh-hans"
     (received,) = smtp.to("zhang@example.cn")
-    assert "我们已收到您的工单" in _parts(received)[0]
+    # they wrote from the address, but never signed in: the mail names the reference only
+    assert f"我们已收到您的请求 {ticket.reference}" in _parts(received)[0]
+    assert "视频打不开" not in received.subject
 
     # when an agent replies publicly, after an internal note
     with django_capture_on_commit_callbacks(execute=True):
@@ -134,8 +136,14 @@ def test_an_agent_reply_is_mailed_in_the_customers_language_and_the_answer_threa
     assert answer.mail.ticket_message.body == "可以了，谢谢！"
 
 
+def _has_signed_in(user) -> None:
+    """The customer proved the address is theirs: mails may name what they wrote."""
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+
+
 @pytest.mark.django_db
 def test_an_english_customer_reads_english(smtp, django_capture_on_commit_callbacks, customer_a, tier1_agent):
+    _has_signed_in(customer_a)
     with django_capture_on_commit_callbacks(execute=True):
         ticket = open_ticket(customer_a)
         ticket_status_set(ticket=ticket, actor=tier1_agent, status="on_hold")
@@ -148,6 +156,7 @@ def test_an_english_customer_reads_english(smtp, django_capture_on_commit_callba
 def test_resolving_mails_one_click_rating_links_that_record_the_rating(
     smtp, django_capture_on_commit_callbacks, customer_a, tier1_agent, anon_client
 ):
+    _has_signed_in(customer_a)
     ticket = open_ticket(customer_a)
     with django_capture_on_commit_callbacks(execute=True):
         ticket_status_set(ticket=ticket, actor=tier1_agent, status="resolved")
@@ -272,3 +281,38 @@ def test_a_too_long_comment_on_a_rating_link_comes_back_with_its_error(anon_clie
     assert response.status_code == 400
     assert "好" * 2001 in response.content.decode()  # what was typed is kept
     assert not CSATResponse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_visitors_words_never_reach_an_address_not_proven_to_be_theirs(
+    smtp, django_capture_on_commit_callbacks, anon_client
+):
+    # given: the anonymous form, someone else's address, the sender's own text
+    data = {
+        "name": "Claim your prize at evil.example",
+        "email": "victim@example.org",
+        "subject": "Visit evil.example now",
+        "message": "Cheap pills at evil.example",
+    }
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        assert anon_client.post(reverse("help:ticket-new"), data).status_code == 302
+    # then: the mail says a request was received, by its reference, and nothing they wrote
+    (mail,) = smtp.to("victim@example.org")
+    text, html = _parts(mail)
+    assert "evil.example" not in mail["Subject"] + text + html
+    assert "HD-" in mail["Subject"]
+
+
+@pytest.mark.django_db
+def test_a_line_break_in_a_subject_does_not_stop_the_tickets_mail(
+    smtp, django_capture_on_commit_callbacks, customer_a, tier1_agent
+):
+    _has_signed_in(customer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_ticket(customer_a, subject="Refund\r\nBcc: everyone@example.com")
+        ticket_reply(ticket=ticket, author=tier1_agent, body="Done.")
+    mails = smtp.to(customer_a.email)
+    assert len(mails) == 2
+    assert all("Refund Bcc: everyone@example.com" in m["Subject"] for m in mails)
+    assert not smtp.to("everyone@example.com")

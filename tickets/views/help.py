@@ -6,12 +6,15 @@ Views stay thin: a selector for the page data, one service per action, domain er
 (``TicketError``) turned into form errors or messages.
 """
 
+import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import Form
@@ -27,6 +30,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.models import User
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
+from helpdesk.throttle import challenge_new, challenge_verify, client_ip, rate_add, rate_count
 from kb.services import article_visits_link_ticket
 
 from ..email.outbound import csat_token_read
@@ -94,18 +98,43 @@ def _visitor_customer(*, email: str, name: str) -> User:
 # ---------------------------------------------------------------------------
 
 
+# Anonymous submissions are counted per client address and per email address, per hour.
+SUBMISSION_WINDOW = 3600
+
+
+def _submission_limits() -> dict[str, int]:
+    return {
+        "address": settings.HELPDESK_ANON_TICKETS_PER_ADDRESS_PER_HOUR,
+        "email": settings.HELPDESK_ANON_TICKETS_PER_EMAIL_PER_HOUR,
+    }
+
+
 class TicketNewView(FormView):
     """Open to everyone. Signed-in people open the ticket as themselves; anonymous visitors
-    give a name and an email address and see only the new ticket's reference."""
+    give a name and an email address and see only the new ticket's reference.
+
+    Anonymous submissions are limited per client address and per email address in an
+    hour (429 beyond), and after ``HELPDESK_ANON_CHALLENGE_AFTER`` from one address the
+    form carries a proof-of-work challenge that the browser solves (``helpdesk.throttle``).
+    The same rendered form submitted twice (a double click) opens one ticket."""
 
     template_name = "tickets/help/ticket_new.html"
     form_class = TicketNewForm
+
+    def get_initial(self) -> dict[str, Any]:
+        return {**super().get_initial(), "submission": secrets.token_urlsafe(16)}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         user = self.request.user
         kwargs["orders"] = order_list_own(actor=user) if user.is_authenticated else None
         return kwargs
+
+    def _address_key(self) -> str:
+        return f"anon-ticket:address:{client_ip(self.request)}"
+
+    def _challenge_required(self) -> bool:
+        return rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= settings.HELPDESK_ANON_CHALLENGE_AFTER
 
     def get_form(self, form_class: type[TicketNewForm] | None = None) -> TicketNewForm:
         form = super().get_form(form_class)
@@ -119,11 +148,25 @@ class TicketNewView(FormView):
                 "autocomplete": "off",
             }
         )
+        if "proof" in form.fields and self._challenge_required():
+            form.fields["proof"].widget.attrs["data-challenge"] = json.dumps(challenge_new())
         return form
+
+    def _refuse(self, form: TicketNewForm, message: str, status: int) -> HttpResponse:
+        form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
     def form_valid(self, form: TicketNewForm) -> HttpResponse:
         data = form.cleaned_data
         user = self.request.user
+        if not user.is_authenticated:
+            refused = self._anonymous_refusal(form, data)
+            if refused is not None:
+                return refused
+        token = data.get("submission") or ""
+        seen_key = f"ticket-submission:{getattr(user, 'pk', None)}:{token}"
+        if token and not cache.add(seen_key, "", timeout=SUBMISSION_WINDOW):
+            return self._already_submitted(cache.get(seen_key))
         try:
             # One transaction: a refused ticket (a file too large) creates no customer either.
             with transaction.atomic():
@@ -138,8 +181,14 @@ class TicketNewView(FormView):
                     attachments=data["attachments"],
                 )
         except TicketError as exc:
+            cache.delete(seen_key)
             form.add_error(None, exc.message)
             return self.form_invalid(form)
+        if token:
+            cache.set(seen_key, ticket.pk, timeout=SUBMISSION_WINDOW)
+        if not user.is_authenticated:
+            rate_add(self._address_key(), window=SUBMISSION_WINDOW)
+            rate_add(f"anon-ticket:email:{data['email'].strip().lower()}", window=SUBMISSION_WINDOW)
         # The articles this visitor read did not deflect this ticket (help-center deflection).
         article_visits_link_ticket(session_key=self.request.session.session_key or "", ticket_id=ticket.pk)
         if user.is_authenticated:
@@ -150,6 +199,34 @@ class TicketNewView(FormView):
             return redirect("help:ticket-detail", pk=ticket.pk)
         self.request.session[SUBMITTED_SESSION_KEY] = ticket.reference
         return redirect("help:ticket-submitted")
+
+    def _anonymous_refusal(self, form: TicketNewForm, data: dict[str, Any]) -> HttpResponse | None:
+        limits = _submission_limits()
+        email_key = f"anon-ticket:email:{data['email'].strip().lower()}"
+        if (
+            rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= limits["address"]
+            or rate_count(email_key, window=SUBMISSION_WINDOW) >= limits["email"]
+        ):
+            return self._refuse(
+                form, _("Too many tickets were submitted from here in the last hour. Please try again later."), 429
+            )
+        if self._challenge_required() and not challenge_verify(data.get("proof") or ""):
+            return self._refuse(
+                form, _("Please wait a moment while your browser completes a check, then submit again."), 400
+            )
+        return None
+
+    def _already_submitted(self, ticket_pk: object) -> HttpResponse:
+        """The same form sent again: the first submission's result, no second ticket."""
+        ticket = Ticket.objects.filter(pk=ticket_pk).first() if isinstance(ticket_pk, int) else None
+        if ticket is not None and self.request.user.is_authenticated:
+            return redirect("help:ticket-detail", pk=ticket.pk)
+        if ticket is not None:
+            self.request.session[SUBMITTED_SESSION_KEY] = ticket.reference
+            return redirect("help:ticket-submitted")
+        # The first submission is still being saved: show its outcome once it is there.
+        messages.info(self.request, _("Your ticket is being submitted. Please check again in a moment."))
+        return redirect("help:ticket-list" if self.request.user.is_authenticated else "help:home")
 
 
 class TicketSubmittedView(TemplateView):
