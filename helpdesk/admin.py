@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import WorkerHeartbeat
+from .models import AuditEvent, WorkerHeartbeat
 from .selectors import heartbeat_is_stale
 
 admin.site.site_header = _("Helpdesk administration")
@@ -43,3 +43,30 @@ class AccessAttemptAdmin(AxesAccessAttemptAdmin):
     def cleanup_expired_attempts(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
         request.axes_attempt_time = timezone.now()
         super().cleanup_expired_attempts(request, queryset)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, for administrators only: read, filter, never change."""
+
+    list_display = ["created_at", "actor", "action", "subject", "summary"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["summary", "actor__email", "subject__email"]
+    list_select_related = ["actor", "subject"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_view_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

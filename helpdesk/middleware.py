@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -93,3 +94,18 @@ class StaffSessionMiddleware:
         if self._open_paths is None:
             self._open_paths = (*(reverse(name) for name in OPEN_URL_NAMES), settings.STATIC_URL)
         return self._open_paths
+
+
+class PrivateResponseMiddleware:
+    """Pages shown to a signed-in person carry personal data: no cache (browser, proxy)
+    may keep them (``Cache-Control: no-store``), unless the view said otherwise."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -12,6 +12,8 @@ from analytics.api.urls import api_patterns as analytics_api_patterns
 from kb.api.urls import api_patterns as kb_api_patterns
 from kb.urls import desk_patterns as kb_desk_patterns
 from kb.urls import help_patterns as kb_help_patterns
+from privacy.urls import desk_patterns as privacy_desk_patterns
+from privacy.urls import help_patterns as privacy_help_patterns
 from tickets.api.urls import api_patterns as tickets_api_patterns
 from tickets.urls_desk import desk_patterns as tickets_desk_patterns
 from tickets.urls_help import help_patterns as tickets_help_patterns
@@ -19,8 +21,8 @@ from tickets.urls_help import help_patterns as tickets_help_patterns
 from .api import MeView
 from .views import LandingView, SecondFactorSetupView, SecondFactorVerifyView
 
-help_patterns = [*kb_help_patterns, *tickets_help_patterns]
-desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patterns]
+help_patterns = [*kb_help_patterns, *tickets_help_patterns, *privacy_help_patterns]
+desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patterns, *privacy_desk_patterns]
 
 api_patterns = [
     *tickets_api_patterns,

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "tickets",
     "kb",
     "analytics",
+    # Personal-data rights: export, erasure, retention.
+    "privacy",
     # Demo data (seed_demo): fills the apps above, which never import it.
     "demo",
 ]
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication, django-otp and messages: idle staff sessions, second factor.
     "helpdesk.middleware.StaffSessionMiddleware",
+    "helpdesk.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
@@ -292,3 +295,11 @@ HELPDESK_CSAT_LINK_DAYS = env.int("HELPDESK_CSAT_LINK_DAYS", default=30)
 # loopback, private, link-local and reserved addresses, except in these networks (CIDR,
 # comma-separated), e.g. "10.0.5.0/24" for a mail server on the company network.
 HELPDESK_OUTBOUND_ALLOWED_NETWORKS = env.list("HELPDESK_OUTBOUND_ALLOWED_NETWORKS", default=[])
+
+# Personal-data retention (privacy.tasks, daily): closed tickets are anonymised after this
+# many months, raw inbound mail (bytes and HTML) dropped after this many days, and customer
+# accounts nobody ever signed in to, with no ticket or order, deleted after this many days.
+# 0 turns a rule off.
+HELPDESK_RETENTION_CLOSED_TICKET_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKET_MONTHS", default=36)
+HELPDESK_RETENTION_RAW_MAIL_DAYS = env.int("HELPDESK_RETENTION_RAW_MAIL_DAYS", default=90)
+HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS = env.int("HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS", default=30)

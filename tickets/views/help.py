@@ -22,9 +22,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.models import User
@@ -229,6 +231,7 @@ class TicketNewView(FormView):
         return redirect("help:ticket-list" if self.request.user.is_authenticated else "help:home")
 
 
+@method_decorator(never_cache, name="dispatch")
 class TicketSubmittedView(TemplateView):
     """The confirmation an anonymous visitor sees: the reference, nothing else."""
 
@@ -241,6 +244,7 @@ class TicketSubmittedView(TemplateView):
         return self.render_to_response(self.get_context_data(reference=reference))
 
 
+@method_decorator(never_cache, name="dispatch")
 class CSATEmailRateView(View):
     """The rating link of a "resolved" mail. The signed, expiring token is the credential
     (no sign-in needed): it names the ticket, its customer and the rating. Opening the link
