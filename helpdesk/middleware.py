@@ -96,6 +96,18 @@ class StaffSessionMiddleware:
         return self._open_paths
 
 
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself: Permissions-Policy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.HELPDESK_PERMISSIONS_POLICY)
+        return response
+
+
 class PrivateResponseMiddleware:
     """Pages shown to a signed-in person carry personal data: no cache (browser, proxy)
     may keep them (``Cache-Control: no-store``), unless the view said otherwise."""

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "helpdesk.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "helpdesk.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -104,6 +106,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -234,10 +237,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_error_without_traceback": {"()": "helpdesk.logging.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes logs every sign-in at INFO; lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every sign-in at INFO; lockouts are warnings.
+        "axes": {"level": "WARNING"},
+        # A 403 or 404 is one line, without the traceback of the exception that made it.
+        "django.request": {"filters": ["client_error_without_traceback"]},
+    },
 }
 
 from .celery import *  # noqa: E402, F403
@@ -271,6 +279,12 @@ HELPDESK_ANON_CHALLENGE_AFTER = env.int("HELPDESK_ANON_CHALLENGE_AFTER", default
 # Largest request accepted, attachments included, in bytes (413 beyond). The reverse proxy
 # should refuse larger bodies too (nginx: client_max_body_size).
 HELPDESK_REQUEST_MAX_BYTES = env.int("HELPDESK_REQUEST_MAX_BYTES", default=25 * 1024 * 1024)
+# Attachments are served only by the permission-checked view; in production the web server
+# can send the bytes: "x-accel-redirect" (nginx: an `internal` location at
+# HELPDESK_ATTACHMENT_ACCEL_PREFIX aliased to MEDIA_ROOT) or "x-sendfile" (Apache, lighttpd).
+# Empty: Django streams the file itself.
+HELPDESK_ATTACHMENT_SENDFILE = env.str("HELPDESK_ATTACHMENT_SENDFILE", default="")
+HELPDESK_ATTACHMENT_ACCEL_PREFIX = env.str("HELPDESK_ATTACHMENT_ACCEL_PREFIX", default="/protected-media/")
 # Attachments: largest accepted file, in bytes.
 HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
