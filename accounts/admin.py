@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgentProfile, Course, CustomerProfile, Enrollment, LearningActivity, Order, User
+from .models import AgentProfile, ApiToken, Course, CustomerProfile, Enrollment, LearningActivity, Order, User
+from .services import api_token_revoke
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -146,3 +147,36 @@ class LearningActivityAdmin(admin.ModelAdmin):
     raw_id_fields = ["enrollment"]
     list_select_related = ["enrollment__customer", "enrollment__course"]
     show_full_result_count = False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, for administrators: who holds which, until when; revoke. New tokens come
+    from ``manage.py api_token_create`` (the key is shown once, never stored)."""
+
+    list_display = ["name", "user", "prefix", "scope", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope"]
+    search_fields = ["name", "user__email", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False  # revoked, not deleted: who held which key stays on record
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            api_token_revoke(token=token)

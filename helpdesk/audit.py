@@ -3,7 +3,7 @@ role changes and the admin's changes (Django's own LogEntry)."""
 
 from typing import Any
 
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 
 from .models import AuditEvent
 
@@ -31,7 +31,7 @@ def audit_admin_change(*, instance: LogEntry, created: bool, **_: Any) -> None:
     accounts, roles) appears in the audit log too."""
     if not created:
         return
-    verb = {LogEntry.ADDITION: "added", LogEntry.CHANGE: "changed", LogEntry.DELETION: "deleted"}.get(
+    verb = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}.get(
         instance.action_flag, "changed"
     )
     audit_record(

@@ -302,6 +302,8 @@ HELPDESK_EMAIL_MAX_ATTACHMENTS = env.int("HELPDESK_EMAIL_MAX_ATTACHMENTS", defau
 # when one of them reports DMARC, DKIM or SPF passing for the From domain, or when it
 # answers a mail we sent to that address; otherwise it is held for review.
 HELPDESK_EMAIL_AUTHSERV_IDS = env.list("HELPDESK_EMAIL_AUTHSERV_IDS", default=[])
+# API tokens expire after this many days unless made for another span.
+HELPDESK_API_TOKEN_DAYS = env.int("HELPDESK_API_TOKEN_DAYS", default=90)
 # One-click CSAT links in mails stay valid this many days.
 HELPDESK_CSAT_LINK_DAYS = env.int("HELPDESK_CSAT_LINK_DAYS", default=30)
 

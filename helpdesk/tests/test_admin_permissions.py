@@ -21,9 +21,9 @@ from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from accounts.models import AgentProfile, Role, User
+from accounts.services import api_token_create
 from accounts.tests.factories import EnrollmentFactory, LearningActivityFactory, UserFactory
 from helpdesk.models import WorkerHeartbeat
 from tickets.email.ingest import mail_ingest
@@ -38,7 +38,7 @@ VERBS = frozenset({"view", "add", "change", "delete"})
 # role definitions under test. A model missing here fails the test.
 MANAGER_MAY: dict[str, set[str]] = {
     "auth.group": set(),
-    "authtoken.tokenproxy": set(),
+    "accounts.apitoken": set(),
     # Sign-in: lockouts and second-factor devices are the administrators' (django-axes, django-otp).
     "axes.accessattempt": set(),
     "axes.accesslog": set(),
@@ -74,6 +74,7 @@ MANAGER_MAY: dict[str, set[str]] = {
 }
 # What nobody does in the admin, administrators included: records written by the services.
 NOBODY_MAY: dict[str, set[str]] = {
+    "accounts.apitoken": {"add", "delete"},
     "axes.accessattempt": {"add"},
     "axes.accesslog": {"add"},
     "axes.accessfailurelog": {"add"},
@@ -135,7 +136,7 @@ def everything(customer_a, tier2_agent, manager, admin_user) -> Account:
     raw = b"From: someone@example.net\r\nSubject: x\r\nMessage-ID: <m1@example.net>\r\n\r\nHello"
     mail_ingest(raw=raw, mailbox=mailbox)
     WorkerHeartbeat.objects.create(hostname="worker-1")
-    Token.objects.create(user=customer_a)
+    api_token_create(user=customer_a, name="app")
     seen = {"user_agent": "test", "ip_address": "203.0.113.9", "username": customer_a.email, "http_accept": "*/*"}
     seen["path_info"] = "/accounts/login/"
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
