@@ -26,7 +26,7 @@ class AuditEvent(models.Model):
     data, and every opening of a customer's context in the desk (the access log).
     Append-only; administrators read it in the admin."""
 
-    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

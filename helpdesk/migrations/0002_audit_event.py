@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='AuditEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
                 ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
                 ('summary', models.CharField(blank=True, max_length=300, verbose_name='summary')),
                 ('data', models.JSONField(blank=True, default=dict, verbose_name='details')),
