@@ -31,9 +31,7 @@ def audit_admin_change(*, instance: LogEntry, created: bool, **_: Any) -> None:
     accounts, roles) appears in the audit log too."""
     if not created:
         return
-    verb = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}.get(
-        instance.action_flag, "changed"
-    )
+    verb = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}.get(instance.action_flag, "changed")
     audit_record(
         action=ADMIN_CHANGED,
         actor=instance.user,
