@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
@@ -49,3 +50,18 @@ class TokenScopePermission(permissions.BasePermission):
         if isinstance(token, ApiToken) and request.method not in permissions.SAFE_METHODS:
             return token.scope == ApiTokenScope.WRITE
         return True
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the token (drf-spectacular)."""
+
+    target_class = "helpdesk.api_auth.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>` (or `Bearer <key>`): a key from `manage.py api_token_create`.",
+        }

@@ -77,3 +77,26 @@ def test_repeated_wrong_passwords_lock_the_sign_in(browser, live_server, people,
     assert "Too many attempts" in page.locator("h1").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "sign-in-locked.png"), full_page=True)
     page.close()
+
+
+def test_a_rating_link_keeps_its_token_out_of_every_request_url(browser, live_server, people):  # noqa: F811
+    from tickets.email.outbound import csat_token
+    from tickets.services import ticket_status_set
+    from tickets.tests.factories import open_ticket
+
+    customer = User.objects.get(email=people["customer"])
+    ticket = ticket_status_set(
+        ticket=open_ticket(customer), actor=User.objects.get(email=people["tier1"]), status="resolved"
+    )
+    page = _page(browser)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    token = csat_token(ticket=ticket, rating=4)
+    page.goto(f"{live_server.url}/tickets/rate/#{token}")
+    page.locator("[data-testid=csat-email-confirm]").wait_for()
+    page.click("[data-testid=csat-email-confirm] button[type=submit]")
+    page.locator("text=Thank you for rating our support.").wait_for()
+    assert ticket.csat.rating == 4
+    assert not [url for url in requested if token in url]
+    assert page.csp_errors == []
+    page.close()

@@ -84,6 +84,7 @@ MATRIX = [
     ("help:notifications", None, SIGNED_IN),
     # The one-click rating link of a "resolved" mail: its signed token is the credential.
     ("help:csat-email", "csat_link_a", ANY),
+    ("help:csat-email-start", None, ANY),
     # Personal data: one's own (GET page and download; erasure is POST only), and an agent's
     # export or an administrator's erasure of a customer's (POST only).
     ("help:my-data", None, SIGNED_IN),

@@ -117,7 +117,8 @@ def _context(notification: Notification, recipient: User) -> dict[str, object]:
         context["reply"] = TicketMessage.objects.filter(pk=message_pk, ticket=ticket, kind=MessageKind.REPLY).first()
     if notification.type == "tickets.ticket.resolved" and not staff:
         context["csat_links"] = [
-            (rating, _absolute(reverse("help:csat-email", kwargs={"token": csat_token(ticket=ticket, rating=rating)})))
+            # The token goes in the fragment: browsers never send it, so no access log sees it.
+            (rating, _absolute(reverse("help:csat-email-start")) + "#" + csat_token(ticket=ticket, rating=rating))
             for rating in range(5, 0, -1)
         ]
     return context

@@ -298,6 +298,30 @@ class CSATEmailRateView(View):
         return render(request, self.template_name, {"text": text, **context}, status=status)
 
 
+@method_decorator(never_cache, name="dispatch")
+class CSATEmailRateStartView(CSATEmailRateView):
+    """The rating link of the mails we send now: ``/tickets/rate/#<token>``. The token is
+    in the URL's fragment, which browsers never send, so no server, proxy or access log
+    ever sees it. The page's script (``static/js/rate.js``) posts it: the first post shows
+    the rating to confirm, the second (``send``) records it, as the path-token links of
+    older mails still do."""
+
+    start_template_name = "tickets/help/csat_email_start.html"
+    token = ""
+
+    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+        return render(request, self.start_template_name)
+
+    def post(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+        self.token = request.POST.get("token", "").strip()[:1000]
+        if request.POST.get("send"):
+            return super().post(request, self.token)
+        return super().get(request, self.token)
+
+    def _page(self, request: HttpRequest, text: str, status: int, **context: Any) -> HttpResponse:
+        return super()._page(request, text, status, form_token=self.token, **context)
+
+
 # ---------------------------------------------------------------------------
 # Following one's tickets
 # ---------------------------------------------------------------------------
