@@ -176,12 +176,14 @@ def test_a_killed_workers_lock_lets_go_within_a_minute(settings):
     # given: a run's lease, left behind by a worker that was killed
     period = period_of("day", date(2026, 3, 10))
     now = timezone.now()
-    ReportRun.objects.create(
-        granularity="day", start=period.start, locked_until=now + timedelta(seconds=LOCK_SECONDS), locked_by="dead"
-    )
-    assert report_snapshot_compute(granularity="day", period=period) is False
-    # when the lease has run out (a minute, not fifteen)
-    with time_machine.travel(now + timedelta(seconds=LOCK_SECONDS + 1)):
+    with time_machine.travel(now, tick=False):
+        with report_period_lock(granularity="day", period=period) as held:
+            assert held
+            # the worker is killed here: its lease is never released
+            ReportRun.objects.update(locked_until=timezone.now() + timedelta(seconds=LOCK_SECONDS), locked_by="dead")
+        assert report_snapshot_compute(granularity="day", period=period) is False
+    # when a minute has passed (the old lock held fifteen)
+    with time_machine.travel(now + timedelta(seconds=61), tick=False):
         # then the next run computes the period
         assert report_snapshot_compute(granularity="day", period=period) is True
 
