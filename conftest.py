@@ -104,6 +104,17 @@ def admin_client_role(admin_user: User) -> Client:
 
 
 @pytest.fixture
+def clients(request) -> Callable[[str], Client]:
+    """The client of a role by name: "anon", "customer_a", "tier1", "manager", "admin"…"""
+
+    def get(role: str) -> Client:
+        name = "anon_client" if role == "anon" else ("admin_client_role" if role == "admin" else f"{role}_client")
+        return request.getfixturevalue(name)
+
+    return get
+
+
+@pytest.fixture
 def worker_app():
     """The project's Celery app with its configured broker (Redis when REDIS_URL is set,
     else the filesystem transport), not eager, with nothing left queued by an earlier run.

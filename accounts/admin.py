@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgentProfile, Course, CustomerProfile, Enrollment, LearningActivity, Order, Role, User
+from .models import AgentProfile, ApiToken, Course, CustomerProfile, Enrollment, LearningActivity, Order, Role, User
+from .services import api_token_revoke
 
 
 def _role_label(name: str) -> str:
@@ -53,8 +54,25 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
+# What only administrators (superusers) change: who holds which role and what it grants.
+ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def may_manage_account(actor: User, account: User | None) -> bool:
+    """Whether ``actor`` may change or delete ``account`` in the admin. Administrators may
+    change anyone; managers (staff without superuser status) manage customers and agents,
+    and their own name, language and password, never another staff account."""
+    if actor.is_superuser or account is None:
+        return True
+    return not (account.is_staff or account.is_superuser) or account.pk == actor.pk
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Managers add people and edit customers and agents; only administrators grant roles,
+    staff or superuser status, or touch another staff account (its password included:
+    Django's password page asks ``has_change_permission`` for the account)."""
+
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["email"]
@@ -69,6 +87,18 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
     filter_horizontal = ["groups"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [name for name in ROLE_FIELDS if name not in fields]
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return super().has_change_permission(request, obj) and may_manage_account(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and may_manage_account(request.user, obj)
 
 
 class AgentProfileForm(forms.ModelForm):
@@ -149,3 +179,36 @@ class LearningActivityAdmin(admin.ModelAdmin):
     raw_id_fields = ["enrollment"]
     list_select_related = ["enrollment__customer", "enrollment__course"]
     show_full_result_count = False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, for administrators: who holds which, until when; revoke. New tokens come
+    from ``manage.py api_token_create`` (the key is shown once, never stored)."""
+
+    list_display = ["name", "user", "prefix", "scope", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope"]
+    search_fields = ["name", "user__email", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False  # revoked, not deleted: who held which key stays on record
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            api_token_revoke(token=token)

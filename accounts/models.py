@@ -336,3 +336,38 @@ class LearningActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment} · {self.day}"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A key for the REST API, held by a person (or the integration acting as them). Only
+    the key's SHA-256 is stored: the key is shown once, when it is made
+    (``accounts.services.api_token_create``). It expires, and its scope limits it to
+    reading, or allows writing too."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key starts with"), max_length=12, db_index=True)
+    digest = models.CharField(_("key digest (SHA-256)"), max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("scope"), max_length=10, choices=ApiTokenScope.choices, default=ApiTokenScope.READ)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_valid_at(self, moment) -> bool:  # noqa: ANN001 -- a datetime
+        return self.revoked_at is None and self.expires_at > moment

@@ -1,13 +1,16 @@
 """Writes on people: one function per operation, keyword-only, atomic."""
 
+import hashlib
+import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import AgentProfile, AgentTier, CustomerProfile, Role, User
+from .models import AgentProfile, AgentTier, ApiToken, ApiTokenScope, CustomerProfile, Role, User
 from .roles import STAFF_ROLES
 
 
@@ -97,3 +100,37 @@ def user_language_set(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+API_TOKEN_PREFIX = "hd_"  # noqa: S105 -- a prefix that marks our keys, not a secret
+
+
+def api_token_digest(key: str) -> str:
+    """What is stored of a key: its SHA-256 (keys are 256 random bits, so a fast hash is
+    enough: nothing to guess)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(
+    *, user: User, name: str, scope: str = ApiTokenScope.READ, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new API token and its key, which is shown to the person once and never stored."""
+    if scope not in ApiTokenScope.values:
+        raise ValueError(f"Unknown scope: {scope!r}")
+    key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=key[:12],
+        digest=api_token_digest(key),
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days or settings.HELPDESK_API_TOKEN_DAYS),
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -65,6 +65,7 @@ class ReportRun(models.Model):
     granularity = models.CharField(_("granularity"), max_length=5, choices=Granularity.choices)
     start = models.DateTimeField(_("period start"))
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    locked_by = models.CharField(_("locked by"), max_length=32, blank=True, default="")
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     runs = models.PositiveIntegerField(_("runs"), default=0)

@@ -1,14 +1,16 @@
 """Writes of the analytics app: computing and storing report snapshots."""
 
 import logging
+import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -20,9 +22,11 @@ from .models import Dimension, ReportRun, ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
-# How long a computation may hold its lock before another worker may take over (seconds):
-# longer than the task's hard time limit, so a live computation never loses it.
-LOCK_SECONDS = 15 * 60
+# A computation holds its period's lock as a lease of LOCK_SECONDS, renewed every
+# LOCK_RENEW_SECONDS while it runs: a worker that is killed lets go within a minute, and
+# the period is computed again by the next run (a manager's refresh waits for it).
+LOCK_SECONDS = 60
+LOCK_RENEW_SECONDS = 20
 
 
 def _ticket_metrics(period: Period, group_by: str | None) -> dict[str, Any]:
@@ -64,33 +68,68 @@ def report_snapshot_data(*, period: Period) -> dict[tuple[str, str], dict[str, A
     return rows
 
 
+class _Renewal:
+    """Calls ``renew`` every LOCK_RENEW_SECONDS in a thread until stopped."""
+
+    def __init__(self, renew: Any) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(renew,), daemon=True, name="report-lock-renewal")
+
+    def _run(self, renew: Any) -> None:
+        try:
+            while not self._stop.wait(LOCK_RENEW_SECONDS):
+                renew()
+        finally:
+            connections.close_all()  # the thread's own database connection, if it opened one
+
+    def __enter__(self) -> "_Renewal":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 @contextmanager
 def _redis_lock(name: str) -> Iterator[bool]:
     import redis
 
     lock = redis.Redis.from_url(settings.REDIS_URL).lock(f"helpdesk:{name}", timeout=LOCK_SECONDS, blocking=False)
     acquired = lock.acquire(blocking=False)
+    if not acquired:
+        yield False
+        return
     try:
-        yield bool(acquired)
+        with _Renewal(lambda: lock.reacquire()):
+            yield True
     finally:
-        if acquired:
-            lock.release()
+        lock.release()
 
 
 @contextmanager
 def _database_lock(run: ReportRun) -> Iterator[bool]:
     """A lease on the run's row: one conditional UPDATE takes it (atomic on every
-    database), and it expires on its own if its holder dies."""
+    database), renewals push it on, and it expires on its own if its holder dies."""
     now = timezone.now()
-    token = now + timedelta(seconds=LOCK_SECONDS)
+    holder = uuid.uuid4().hex
     taken = ReportRun.objects.filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now), pk=run.pk).update(
-        locked_until=token
+        locked_until=now + timedelta(seconds=LOCK_SECONDS), locked_by=holder
     )
+    if not taken:
+        yield False
+        return
+
+    def renew() -> None:
+        ReportRun.objects.filter(pk=run.pk, locked_by=holder).update(
+            locked_until=timezone.now() + timedelta(seconds=LOCK_SECONDS)
+        )
+
     try:
-        yield bool(taken)
+        with _Renewal(renew):
+            yield True
     finally:
-        if taken:
-            ReportRun.objects.filter(pk=run.pk, locked_until=token).update(locked_until=None)
+        ReportRun.objects.filter(pk=run.pk, locked_by=holder).update(locked_until=None, locked_by="")
 
 
 @contextmanager

@@ -7,9 +7,12 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from .periods import period_of, period_relative
-from .services import report_snapshot_compute
+from .services import LOCK_SECONDS, report_snapshot_compute
 
 logger = logging.getLogger(__name__)
+
+# How many times a manager's refresh waits for another run of the same period.
+REFRESH_WAITS = 5
 
 # Transient failures worth a retry: the database or the lock's Redis went away for a moment.
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
@@ -44,4 +47,9 @@ def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, 
     −1 yesterday/last week/last month). Idempotent; skipped while another run holds the
     period's lock. Returns whether it computed."""
     period = period_of(granularity, date.fromisoformat(day)) if day else period_relative(granularity, offset)
-    return report_snapshot_compute(granularity=granularity, period=period)
+    computed = report_snapshot_compute(granularity=granularity, period=period)
+    if not computed and day and self.request.retries < REFRESH_WAITS:
+        # A manager's refresh is not dropped: it runs again once the other run is done
+        # (or its lease has expired, if that worker died).
+        raise self.retry(countdown=LOCK_SECONDS, max_retries=REFRESH_WAITS)
+    return computed

@@ -23,16 +23,15 @@ from served import django_setup, gunicorn_served, measure, print_header, print_t
 
 def prepare() -> dict[str, object]:
     django_setup()
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import Role, User
+    from accounts.services import api_token_create
     from tickets.models import Ticket, TicketMessage
     from tickets.services import ticket_reply
 
     session = signed_in_session("agent1@example.com")
     agent = User.objects.get(email="agent1@example.com")
     customer = User.objects.filter(groups__name=Role.CUSTOMER, tickets__isnull=False).order_by("pk").first()
-    token, _ = Token.objects.get_or_create(user=customer)
+    _token, key = api_token_create(user=customer, name="bench", scope="write")
     ticket = Ticket.objects.filter(tier=1).order_by("-pk").first()
     while TicketMessage.objects.filter(ticket=ticket).count() < 10:
         ticket_reply(ticket=ticket, author=agent, body="基准测试回复 bench reply", internal=True)
@@ -46,7 +45,7 @@ def prepare() -> dict[str, object]:
     return {
         "body_phrase": phrase,
         "session": session,
-        "token": token.key,
+        "token": key,
         "ticket": ticket.pk,
         "email": customer.email,
         "word": word,

@@ -18,6 +18,7 @@ ENV = {
     "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
     "HELPDESK_SITE_URL": "http://127.0.0.1",
     "ALLOWED_HOSTS": "127.0.0.1",
+    "HELPDESK_ENCRYPTION_KEYS": "YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0wMTIzNDU=",
     "SECURE_SSL_REDIRECT": "0",
     "SESSION_COOKIE_SECURE": "0",
     "CSRF_COOKIE_SECURE": "0",

@@ -1,10 +1,9 @@
 """The four surfaces and the API: "" help center, desk/, reports/, admin/, api/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accounts.oidc import oidc_authenticate, oidc_callback
 from accounts.urls import auth_patterns
@@ -17,15 +16,17 @@ from integrations.views import SsoJwtView
 from kb.api.urls import api_patterns as kb_api_patterns
 from kb.urls import desk_patterns as kb_desk_patterns
 from kb.urls import help_patterns as kb_help_patterns
+from privacy.urls import desk_patterns as privacy_desk_patterns
+from privacy.urls import help_patterns as privacy_help_patterns
 from tickets.api.urls import api_patterns as tickets_api_patterns
 from tickets.urls_desk import desk_patterns as tickets_desk_patterns
 from tickets.urls_help import help_patterns as tickets_help_patterns
 
 from .api import MeView
-from .views import LandingView
+from .views import LandingView, SecondFactorSetupView, SecondFactorVerifyView
 
-help_patterns = [*kb_help_patterns, *tickets_help_patterns]
-desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patterns]
+help_patterns = [*kb_help_patterns, *tickets_help_patterns, *privacy_help_patterns]
+desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patterns, *privacy_desk_patterns]
 
 api_patterns = [
     *tickets_api_patterns,
@@ -34,7 +35,8 @@ api_patterns = [
     path("integration/v1/", include(integrations_api_patterns)),
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script as a file: the Content-Security-Policy allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]
 
@@ -48,13 +50,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/landing/", LandingView.as_view(), name="landing"),
     path("accounts/", include(auth_patterns)),
+    path("accounts/second-factor/", SecondFactorVerifyView.as_view(), name="second-factor-verify"),
+    path("accounts/second-factor/setup/", SecondFactorSetupView.as_view(), name="second-factor-setup"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("sso/jwt/", SsoJwtView.as_view(), name="sso-jwt"),
     path("oidc/authenticate/", oidc_authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc_callback, name="oidc_authentication_callback"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (attachments) are never served from MEDIA_URL, not even while DEBUG: only
+# through the permission-checked download view (tickets.views.files).

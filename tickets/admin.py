@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from helpdesk.events import task_enqueue
 
-from .email.ingest import Outcome, mail_retry
+from .email.ingest import Outcome, mail_release, mail_retry
 from .models import (
     BusinessHours,
     CannedResponse,
@@ -115,13 +115,18 @@ class NPSResponseAdmin(ReadOnlyAdmin):
 
 
 class MailboxForm(forms.ModelForm):
-    """The IMAP password is write-only: never shown again; left blank, it is kept."""
+    """The IMAP password is write-only: never shown again; left blank, it is kept, unless
+    the server or the account changed (the password never follows a mailbox to another
+    server without being typed again)."""
+
+    # A change of any of these takes the password again.
+    CONNECTION_FIELDS = ("imap_host", "imap_port", "imap_security", "imap_user")
 
     imap_password = forms.CharField(
         label=_("IMAP password"),
         widget=forms.PasswordInput(render_value=False),
         required=False,
-        help_text=_("Leave blank to keep the current password."),
+        help_text=_("Leave blank to keep the current password (for the same server and user)."),
     )
 
     class Meta:
@@ -141,13 +146,17 @@ class MailboxForm(forms.ModelForm):
             "is_active",
         ]
 
-    def clean_imap_password(self) -> str:
-        password = self.cleaned_data["imap_password"]
-        if password:
-            return password
-        if self.instance.pk:
-            return Mailbox.objects.get(pk=self.instance.pk).imap_password
-        raise forms.ValidationError(_("A new mailbox needs its IMAP password."))
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("imap_password"):
+            return cleaned
+        if not self.instance.pk:
+            self.add_error("imap_password", _("A new mailbox needs its IMAP password."))
+        elif set(self.CONNECTION_FIELDS) & set(self.changed_data):
+            self.add_error("imap_password", _("The server or the user changed: enter the IMAP password for it again."))
+        else:
+            cleaned["imap_password"] = self.instance.imap_password  # the stored one (decrypted)
+        return cleaned
 
 
 @admin.register(Mailbox)
@@ -172,7 +181,8 @@ class MailboxAdmin(admin.ModelAdmin):
 @admin.register(MailMessage)
 class MailMessageAdmin(ReadOnlyAdmin):
     """Every mail received or sent. Quarantined messages show their error and can be
-    retried after a fix; their raw bytes are kept."""
+    retried after a fix; their raw bytes are kept. Mail held because it claims a staff
+    sender without proof is posted only when a manager releases it."""
 
     list_display = ["created_at", "direction", "status", "sender", "subject", "ticket", "attempts"]
     list_filter = ["status", "direction", "mailbox"]
@@ -181,7 +191,7 @@ class MailMessageAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     exclude = ["raw", "html"]
     readonly_fields = ["raw_size", "raw_head"]
-    actions = ["retry"]
+    actions = ["retry", "release"]
 
     @admin.display(description=_("raw size (bytes)"))
     def raw_size(self, obj: MailMessage) -> int:
@@ -193,6 +203,17 @@ class MailMessageAdmin(ReadOnlyAdmin):
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("tickets.change_mailmessage")
+
+    @admin.action(description=_("Post the selected held messages as their staff sender"), permissions=["retry"])
+    def release(self, request: HttpRequest, queryset: QuerySet[MailMessage]) -> None:
+        released = sum(
+            mail_release(mail=mail).outcome == Outcome.APPENDED for mail in queryset.filter(status=MailStatus.HELD)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d message posted.", "%(count)d messages posted.", released) % {"count": released},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Retry the selected quarantined messages"), permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[MailMessage]) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AgentTier
+from helpdesk.fields import EncryptedTextField
 
 from .choices import ACTIVE_STATUSES, Channel, Priority, Status
 from .querysets import TicketQuerySet
@@ -525,7 +526,7 @@ class ImapSecurity(models.TextChoices):
 
 class Mailbox(models.Model):
     """A support address whose IMAP folder is polled; its mail becomes tickets. The
-    password is kept out of logs, ``repr`` and the admin's display."""
+    password is stored encrypted and kept out of logs, ``repr`` and the admin's display."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     address = models.EmailField(
@@ -537,7 +538,7 @@ class Mailbox(models.Model):
         _("IMAP security"), max_length=10, choices=ImapSecurity.choices, default=ImapSecurity.SSL
     )
     imap_user = models.CharField(_("IMAP user"), max_length=255)
-    imap_password = models.CharField(_("IMAP password"), max_length=255)
+    imap_password = EncryptedTextField(_("IMAP password"))
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     default_category = models.ForeignKey(
         Category,
@@ -582,6 +583,7 @@ class MailStatus(models.TextChoices):
     APPENDED = "appended", _("Added to a ticket")
     IGNORED = "ignored", _("Ignored")
     QUARANTINED = "quarantined", _("Quarantined")
+    HELD = "held", _("Held for review")
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")

@@ -13,6 +13,8 @@ help_patterns = [
     path("tickets/<int:pk>/reply/", views.TicketReplyView.as_view(), name="ticket-reply"),
     path("tickets/<int:pk>/confirm/", views.TicketConfirmView.as_view(), name="ticket-confirm"),
     path("tickets/<int:pk>/rating/", views.TicketRatingView.as_view(), name="ticket-rating"),
+    path("tickets/rate/", views.CSATEmailRateStartView.as_view(), name="csat-email-start"),
+    # Rating links of mails sent before the token moved into the fragment.
     path("tickets/rate/<str:token>/", views.CSATEmailRateView.as_view(), name="csat-email"),
     path("attachments/<int:pk>/", files.AttachmentDownloadView.as_view(), name="attachment"),
     path("refunds/new/", views.RefundNewView.as_view(), name="refund-new"),

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from helpdesk.access import SurfaceAccessMixin
+from helpdesk.audit import CONTEXT_VIEWED, audit_record
 
 from ..forms import AvailabilityForm
 from ..roles import ACCESS_DESK
@@ -47,4 +48,8 @@ class DeskCustomerDetailView(SurfaceAccessMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["ctx"] = customer_context_get(actor=self.request.user, customer_id=kwargs["pk"])
+        # The access log: who opened which customer's context.
+        audit_record(
+            action=CONTEXT_VIEWED, actor=self.request.user, subject=context["ctx"].customer, summary="customer page"
+        )
         return context

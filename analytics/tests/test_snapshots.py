@@ -5,7 +5,9 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from celery.contrib.testing.worker import start_worker
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.utils import timezone
 from accounts.tests.factories import CustomerFactory
 from analytics.models import ReportRun, ReportSnapshot
 from analytics.periods import period_of, period_relative, periods_between
-from analytics.services import report_period_lock, report_snapshot_compute
+from analytics.services import LOCK_SECONDS, report_period_lock, report_snapshot_compute
 from analytics.tasks import report_snapshot_compute_task
 from conftest import wait_until
 from tickets.models import Channel, CSATResponse, Ticket
@@ -167,3 +169,43 @@ def test_compute_reports_missing_skips_periods_already_computed():
     )
     assert "1 periods computed" in out.getvalue()
     assert ReportRun.objects.get(start=datetime(2026, 3, 10, tzinfo=TZ)).runs == 1
+
+
+@pytest.mark.django_db
+def test_a_killed_workers_lock_lets_go_within_a_minute(settings):
+    settings.REDIS_URL = ""  # the database lease (Redis locks expire on their own TTL, LOCK_SECONDS too)
+    # given: a run's lease, left behind by a worker that was killed
+    period = period_of("day", date(2026, 3, 10))
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        with report_period_lock(granularity="day", period=period) as held:
+            assert held
+            # the worker is killed here: its lease is never released
+            ReportRun.objects.update(locked_until=timezone.now() + timedelta(seconds=LOCK_SECONDS), locked_by="dead")
+        assert report_snapshot_compute(granularity="day", period=period) is False
+    # when a minute has passed (the old lock held fifteen)
+    with time_machine.travel(now + timedelta(seconds=61), tick=False):
+        # then the next run computes the period
+        assert report_snapshot_compute(granularity="day", period=period) is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_computation_keeps_renewing_its_lease(monkeypatch, settings):
+    import analytics.services as services
+
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(services, "LOCK_RENEW_SECONDS", 0.05)
+    period = period_of("day", date(2026, 3, 10))
+    with report_period_lock(granularity="day", period=period) as held:
+        assert held
+        first = ReportRun.objects.get().locked_until
+        assert wait_until(lambda: ReportRun.objects.get().locked_until > first, timeout=10)
+    assert ReportRun.objects.get().locked_until is None
+
+
+@pytest.mark.django_db
+def test_a_managers_refresh_waits_for_a_running_computation_instead_of_being_dropped():
+    period = period_of("day", date(2026, 3, 10))
+    # the task is asked to run again after the lease, rather than returning "skipped"
+    with report_period_lock(granularity="day", period=period), pytest.raises(Retry, match="Retry in 60s"):
+        report_snapshot_compute_task.apply(kwargs={"granularity": "day", "day": "2026-03-10"})

@@ -5,6 +5,8 @@ a separate settings file. See docs/configuration.md for the variables.
 https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +22,19 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+
+# Secrets stored in the database (mailbox passwords, integration and webhook secrets) are
+# encrypted with Fernet keys from HELPDESK_ENCRYPTION_KEYS (comma-separated, newest first;
+# make one with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# Rotation: prepend a new key, run `manage.py secrets_reencrypt`, drop the old key.
+HELPDESK_ENCRYPTION_KEYS = env.list("HELPDESK_ENCRYPTION_KEYS", default=[])
+if not HELPDESK_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("HELPDESK_ENCRYPTION_KEYS must be set when DEBUG is off.")
+    # Development only: a key derived from the development SECRET_KEY.
+    HELPDESK_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"helpdesk.crypto:{SECRET_KEY}".encode()).digest()).decode()
+    ]
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -41,6 +56,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Ours. "helpdesk" holds what is cross-cutting: surface access, the worker heartbeat.
     "helpdesk",
     "accounts",
@@ -48,22 +66,33 @@ INSTALLED_APPS = [
     "kb",
     "analytics",
     "integrations",
+    # Personal-data rights: export, erasure, retention.
+    "privacy",
     # Demo data (seed_demo): fills the apps above, which never import it.
     "demo",
 ]
 
 MIDDLEWARE = [
+    "helpdesk.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "helpdesk.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication, django-otp and messages: idle staff sessions, second factor.
+    "helpdesk.middleware.StaffSessionMiddleware",
+    "helpdesk.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -78,6 +107,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -122,8 +152,9 @@ else:
 # Authentication and people
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# ModelBackend with the permission sets cached across requests (see accounts/backends.py).
-AUTHENTICATION_BACKENDS = ["accounts.backends.CachedPermissionsBackend"]
+# Login throttling first (django-axes, see settings/security.py), then ModelBackend with the
+# permission sets cached across requests (see accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.CachedPermissionsBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "help:home"
@@ -246,12 +277,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_error_without_traceback": {"()": "helpdesk.logging.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # django-axes logs every sign-in at INFO; lockouts are warnings.
+        "axes": {"level": "WARNING"},
+        # A 403 or 404 is one line, without the traceback of the exception that made it.
+        "django.request": {"filters": ["client_error_without_traceback"]},
+    },
 }
 
 from .celery import *  # noqa: E402, F403
 from .rest_framework import *  # noqa: E402, F403
+from .security import *  # noqa: E402, F403
 
 # ---------------------------------------------------------------------------
 # Product knobs (HELPDESK_*)
@@ -271,6 +310,21 @@ HELPDESK_REOPEN_ESCALATE_AT = env.int("HELPDESK_REOPEN_ESCALATE_AT", default=2)
 HELPDESK_CLOSE_RESOLVED_AFTER_DAYS = env.int("HELPDESK_CLOSE_RESOLVED_AFTER_DAYS", default=7)
 # NPS: a customer is offered the survey at most once per this many days.
 HELPDESK_NPS_INTERVAL_DAYS = env.int("HELPDESK_NPS_INTERVAL_DAYS", default=91)
+# Anonymous ticket submissions per hour from one client address, and for one email address
+# (429 beyond); after HELPDESK_ANON_CHALLENGE_AFTER from one address in the hour, the form
+# asks the browser to solve a proof-of-work challenge (self-hosted, about a second).
+HELPDESK_ANON_TICKETS_PER_ADDRESS_PER_HOUR = env.int("HELPDESK_ANON_TICKETS_PER_ADDRESS_PER_HOUR", default=10)
+HELPDESK_ANON_TICKETS_PER_EMAIL_PER_HOUR = env.int("HELPDESK_ANON_TICKETS_PER_EMAIL_PER_HOUR", default=3)
+HELPDESK_ANON_CHALLENGE_AFTER = env.int("HELPDESK_ANON_CHALLENGE_AFTER", default=2)
+# Largest request accepted, attachments included, in bytes (413 beyond). The reverse proxy
+# should refuse larger bodies too (nginx: client_max_body_size).
+HELPDESK_REQUEST_MAX_BYTES = env.int("HELPDESK_REQUEST_MAX_BYTES", default=25 * 1024 * 1024)
+# Attachments are served only by the permission-checked view; in production the web server
+# can send the bytes: "x-accel-redirect" (nginx: an `internal` location at
+# HELPDESK_ATTACHMENT_ACCEL_PREFIX aliased to MEDIA_ROOT) or "x-sendfile" (Apache, lighttpd).
+# Empty: Django streams the file itself.
+HELPDESK_ATTACHMENT_SENDFILE = env.str("HELPDESK_ATTACHMENT_SENDFILE", default="")
+HELPDESK_ATTACHMENT_ACCEL_PREFIX = env.str("HELPDESK_ATTACHMENT_ACCEL_PREFIX", default="/protected-media/")
 # Attachments: largest accepted file, in bytes.
 HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
@@ -297,5 +351,25 @@ HELPDESK_EMAIL_NOTIFICATIONS = env.bool("HELPDESK_EMAIL_NOTIFICATIONS", default=
 HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR = env.int("HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR", default=30)
 # Inbound mail: attachments kept per message (each within HELPDESK_ATTACHMENT_MAX_BYTES).
 HELPDESK_EMAIL_MAX_ATTACHMENTS = env.int("HELPDESK_EMAIL_MAX_ATTACHMENTS", default=20)
+# Inbound mail: the authserv-ids of our own receiving mail servers (their host names, as
+# they write them in Authentication-Results). A mail from a staff address is filed only
+# when one of them reports DMARC, DKIM or SPF passing for the From domain, or when it
+# answers a mail we sent to that address; otherwise it is held for review.
+HELPDESK_EMAIL_AUTHSERV_IDS = env.list("HELPDESK_EMAIL_AUTHSERV_IDS", default=[])
+# API tokens expire after this many days unless made for another span.
+HELPDESK_API_TOKEN_DAYS = env.int("HELPDESK_API_TOKEN_DAYS", default=90)
 # One-click CSAT links in mails stay valid this many days.
 HELPDESK_CSAT_LINK_DAYS = env.int("HELPDESK_CSAT_LINK_DAYS", default=30)
+
+# Outbound connections a manager can point somewhere (mailbox hosts, webhook URLs) refuse
+# loopback, private, link-local and reserved addresses, except in these networks (CIDR,
+# comma-separated), e.g. "10.0.5.0/24" for a mail server on the company network.
+HELPDESK_OUTBOUND_ALLOWED_NETWORKS = env.list("HELPDESK_OUTBOUND_ALLOWED_NETWORKS", default=[])
+
+# Personal-data retention (privacy.tasks, daily): closed tickets are anonymised after this
+# many months, raw inbound mail (bytes and HTML) dropped after this many days, and customer
+# accounts nobody ever signed in to, with no ticket or order, deleted after this many days.
+# 0 turns a rule off.
+HELPDESK_RETENTION_CLOSED_TICKET_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKET_MONTHS", default=36)
+HELPDESK_RETENTION_RAW_MAIL_DAYS = env.int("HELPDESK_RETENTION_RAW_MAIL_DAYS", default=90)
+HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS = env.int("HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS", default=30)

@@ -63,6 +63,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The beat schedule: one list, each entry with what it does and when.
 CELERY_BEAT_SCHEDULE = {
+    # Personal-data retention: anonymises old closed tickets, drops old raw mail, deletes
+    # unused anonymous accounts (HELPDESK_RETENTION_* settings). Every day at 03:40.
+    "privacy-retention": {
+        "task": "privacy.tasks.retention_apply_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Records that a worker is alive and when it last ran a scheduled task; shown in the
     # admin and on the reports home. Every HELPDESK_HEARTBEAT_INTERVAL seconds (default 60:
     # once a minute, the first run a minute after beat starts).

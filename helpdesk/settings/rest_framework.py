@@ -6,9 +6,13 @@ https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring, scoped tokens (accounts.ApiToken); see helpdesk/api_auth.py.
+        "helpdesk.api_auth.ApiTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "helpdesk.api_auth.TokenScopePermission",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -31,6 +35,11 @@ SPECTACULAR_SETTINGS = {
         "PlatformLanguageEnum": "integrations.items.LANGUAGE_CODES",
         "PlatformOrderStatusEnum": "integrations.items.ORDER_STATUS_CHOICES",
     },
+    # Every operation documents the errors the framework itself may answer (helpdesk/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.api_schema.document_error_responses",
+    ],
 }
 # Swagger UI and ReDoc are served from our own static files (no CDN).
 SPECTACULAR_SETTINGS.update(

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("HELPDESK_SITE_URL", "http://testserver")
+os.environ.setdefault("HELPDESK_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTAxMjM0NTY=")
 
 from .base import *  # noqa: E402, F403
 from .base import REDIS_URL, TEMPLATES, VAR_DIR  # noqa: E402

@@ -92,6 +92,17 @@ MATRIX = [
     ("help:notifications", None, SIGNED_IN),
     # The one-click rating link of a "resolved" mail: its signed token is the credential.
     ("help:csat-email", "csat_link_a", ANY),
+    ("help:csat-email-start", None, ANY),
+    # Personal data: one's own (GET page and download; erasure is POST only), and an agent's
+    # export or an administrator's erasure of a customer's (POST only).
+    ("help:my-data", None, SIGNED_IN),
+    ("help:my-data-export", None, SIGNED_IN),
+    ("help:my-data-erase", None, {"anon": "login", **{role: 405 for role in ROLES if role != "anon"}}),
+    ("desk:customer-data-export", "customer_a", DESK_POST),
+    ("desk:customer-data-erase", "customer_a", {"anon": "login", **{role: 405 for role in ROLES if role != "anon"}}),
+    # The second factor's pages: any signed-in person (staff are sent there).
+    ("second-factor-verify", None, SIGNED_IN),
+    ("second-factor-setup", None, SIGNED_IN),
     ("api:ticket-list", None, API),
     (
         "api:ticket-detail",
@@ -158,15 +169,6 @@ def csat_link_a(customer_a, tier1_agent):
 
     ticket = ticket_status_set(ticket=open_ticket(customer_a), actor=tier1_agent, status="resolved")
     return {"token": csat_token(ticket=ticket, rating=5)}
-
-
-@pytest.fixture
-def clients(request):
-    def get(role: str):
-        name = "anon_client" if role == "anon" else ("admin_client_role" if role == "admin" else f"{role}_client")
-        return request.getfixturevalue(name)
-
-    return get
 
 
 @pytest.mark.parametrize(("url_name", "arg", "expected"), MATRIX, ids=[m[0] for m in MATRIX])

@@ -13,13 +13,14 @@ PRODUCTION = {
     "SECRET_KEY": "prod-" + "k7Qz9xW2vR4tY8uP1oI3eA6sD5fG0hJ" * 2,
     "ALLOWED_HOSTS": "help.example.com",
     "HELPDESK_SITE_URL": "https://help.example.com",
+    "HELPDESK_ENCRYPTION_KEYS": "cHJvZC1lbmNyeXB0aW9uLWtleS1mb3ItdGhlLXRlc3Q=",
     "DATABASE_URL": "sqlite:////tmp/helpdesk-settings-test.sqlite3",
     "DJANGO_SETTINGS_MODULE": "helpdesk.settings.base",
 }
 
 
 def _run(args: list[str], **overrides: str | None) -> subprocess.CompletedProcess[str]:
-    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL", "HELPDESK_SITE_URL"}
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL", "HELPDESK_SITE_URL", "HELPDESK_ENCRYPTION_KEYS"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(PRODUCTION)
     for key, value in overrides.items():
@@ -42,7 +43,7 @@ def test_check_deploy_passes_with_production_settings():
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "HELPDESK_SITE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "HELPDESK_SITE_URL", "HELPDESK_ENCRYPTION_KEYS"])
 def test_production_refuses_to_start_without(missing):
     result = _run(["manage.py", "check"], **{missing: None})
     assert result.returncode != 0

@@ -11,6 +11,8 @@ from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools import MailMessage as ImapMessage
 from imap_tools.mailbox import BaseMailBox
 
+from helpdesk.outbound import OutboundAddressRefusedError, outbound_host_check, outbound_peer_check
+
 from ..models import ImapSecurity, Mailbox
 from .ingest import mail_ingest
 
@@ -31,7 +33,11 @@ class RawImapMessage(ImapMessage):
 
 
 def imap_connect(mailbox: Mailbox) -> BaseMailBox:
-    """A logged-in client on the mailbox's folder. The password goes to the server only."""
+    """A logged-in client on the mailbox's folder. The password goes to the server only,
+    and only to a server outside this machine and its private network (unless
+    ``HELPDESK_OUTBOUND_ALLOWED_NETWORKS`` allows it): the host's addresses are checked
+    before connecting, and the connected peer again before logging in."""
+    outbound_host_check(mailbox.imap_host, mailbox.imap_port)
     if mailbox.imap_security == ImapSecurity.SSL:
         client: BaseMailBox = MailBox(mailbox.imap_host, mailbox.imap_port, timeout=IMAP_TIMEOUT)
     elif mailbox.imap_security == ImapSecurity.STARTTLS:
@@ -39,6 +45,11 @@ def imap_connect(mailbox: Mailbox) -> BaseMailBox:
     else:
         client = MailBoxUnencrypted(mailbox.imap_host, mailbox.imap_port, timeout=IMAP_TIMEOUT)
     client.email_message_class = RawImapMessage
+    try:
+        outbound_peer_check(client.client.sock)
+    except OutboundAddressRefusedError:
+        client.client.shutdown()
+        raise
     client.login(mailbox.imap_user, mailbox.imap_password, initial_folder=mailbox.folder)
     return client
 
@@ -46,7 +57,8 @@ def imap_connect(mailbox: Mailbox) -> BaseMailBox:
 def mailbox_poll(*, mailbox: Mailbox) -> dict[str, int]:
     """Ingest the unread (or, when deleting, all) messages of the mailbox's folder, up to
     POLL_BATCH. Returns the outcome counts. Connection and login errors are recorded on
-    the mailbox (without the password) and re-raised for the task to retry."""
+    the mailbox (without the password) and re-raised for the task to retry; a refused
+    destination (``helpdesk.outbound``) is recorded and not retried."""
     counts: Counter[str] = Counter()
     if transaction.get_connection().in_atomic_block:
         raise RuntimeError("mailbox_poll must not run inside a transaction: messages are deleted once stored")
@@ -63,6 +75,10 @@ def mailbox_poll(*, mailbox: Mailbox) -> dict[str, int]:
                 client.delete(done)
             elif done:
                 client.flag(done, MailMessageFlags.SEEN, True)
+    except OutboundAddressRefusedError as exc:
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_error=exc.message[:2000], last_polled_at=timezone.now())
+        logger.warning("polling mailbox %s refused: %s", mailbox.pk, exc.message)
+        return {}
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         if mailbox.imap_password:

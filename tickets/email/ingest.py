@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..permissions import can_act_on_ticket, is_desk_user
 from ..services import TicketError, ticket_open, ticket_reply
+from .authentication import staff_sender_verified
 from .parsing import MailParseError, ParsedAttachment, ParsedMail, message_id_of, parse
 from .quotes import reply_trim
 
@@ -49,6 +50,7 @@ class Outcome(StrEnum):
     APPENDED = "appended"
     IGNORED = "ignored"
     QUARANTINED = "quarantined"
+    HELD = "held"
     DUPLICATE = "duplicates"
 
 
@@ -77,6 +79,15 @@ def mail_ingest(*, raw: bytes, mailbox: Mailbox | None = None) -> IngestResult:
     return _process(record)
 
 
+def mail_release(*, mail: MailMessage) -> IngestResult:
+    """A manager vouches for a held staff mail (checked with the agent): file it as the
+    agent's reply now."""
+    if mail.direction != MailDirection.INBOUND or mail.status != MailStatus.HELD:
+        raise TicketError(_("Only held messages can be released."))
+    mail.attempts += 1
+    return _process(mail, staff_verified=True)
+
+
 def mail_retry(*, mail: MailMessage) -> IngestResult:
     """Process a quarantined message again from its raw bytes (after a fix). A message
     still failing stays quarantined with the new error and one more attempt counted."""
@@ -86,7 +97,7 @@ def mail_retry(*, mail: MailMessage) -> IngestResult:
     return _process(mail)
 
 
-def _process(record: MailMessage) -> IngestResult:
+def _process(record: MailMessage, *, staff_verified: bool = False) -> IngestResult:
     raw = bytes(record.raw)
     try:
         parsed = parse(raw)
@@ -97,7 +108,7 @@ def _process(record: MailMessage) -> IngestResult:
         return _quarantine(record, f"{type(exc).__name__}: {exc}")
     try:
         with transaction.atomic():
-            return _file(record, parsed)
+            return _file(record, parsed, staff_verified=staff_verified)
     except IntegrityError:
         if record.pk is None and MailMessage.objects.filter(message_id=record.message_id).exists():
             return IngestResult(Outcome.DUPLICATE, None)  # stored meanwhile by another worker
@@ -126,7 +137,7 @@ def _raw_subject(raw: bytes) -> str:
     return match.group(1).decode("utf-8", "replace").strip()[:255] if match else ""
 
 
-def _file(record: MailMessage, parsed: ParsedMail) -> IngestResult:
+def _file(record: MailMessage, parsed: ParsedMail, *, staff_verified: bool = False) -> IngestResult:
     record.sender = parsed.sender
     record.recipients = ", ".join(parsed.to)[:2000]
     record.subject = parsed.subject[:255]
@@ -138,7 +149,7 @@ def _file(record: MailMessage, parsed: ParsedMail) -> IngestResult:
     reason = parsed.noise or _own_address(parsed.sender) or _rate_limited(parsed.sender)
     person = User.objects.filter(email__iexact=parsed.sender).first() if not reason else None
     if not reason and person is not None and is_desk_user(person):
-        return _file_from_agent(record, parsed, person)
+        return _file_from_agent(record, parsed, person, verified=staff_verified)
     if not reason:
         try:
             person = person or customer_get_or_create(
@@ -169,12 +180,17 @@ def _file(record: MailMessage, parsed: ParsedMail) -> IngestResult:
     return _save(record, MailStatus.CREATED, ticket=ticket, message=message, reason="; ".join(parsed.warnings))
 
 
-def _file_from_agent(record: MailMessage, parsed: ParsedMail, agent: User) -> IngestResult:
+def _file_from_agent(record: MailMessage, parsed: ParsedMail, agent: User, *, verified: bool = False) -> IngestResult:
     """An agent answered a notification by mail: a public reply on the ticket it threads
-    to, if the agent may act on it. Agents never open tickets by mail."""
+    to, if the agent may act on it. Agents never open tickets by mail. Unless the sender
+    is proven (``authentication.staff_sender_verified``, or ``verified``: a manager
+    released it), the mail is held for review: anyone can write an agent's address."""
     ticket = thread_find(parsed=parsed, customer=None)
     if ticket is None or not can_act_on_ticket(agent, ticket):
         return _save(record, MailStatus.IGNORED, reason="agent mail that answers no ticket the agent may act on")
+    if not verified and not staff_sender_verified(parsed, ticket=ticket):
+        reason = "staff address without proof of origin (no DMARC, DKIM or SPF pass from our server, no reply token)"
+        return _save(record, MailStatus.HELD, reason=reason, ticket=ticket)
     body, uploads = _body_and_uploads(parsed, trim=True)
     message = ticket_reply(ticket=ticket, author=agent, body=body, attachments=uploads, channel=Channel.EMAIL)
     return _save(record, MailStatus.APPENDED, ticket=ticket, message=message)

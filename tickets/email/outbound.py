@@ -7,7 +7,7 @@ body a mail quotes is the public reply named in the notification's data.
 """
 
 import logging
-from email.utils import make_msgid
+import secrets
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.signin_links import may_use_signin_links, signin_link_url
@@ -80,13 +81,32 @@ def _link(recipient: User, path: str) -> str:
     return _absolute(path)
 
 
+def address_proven(recipient: User) -> bool:
+    """Whether the recipient has shown the address is theirs: staff, or a customer who has
+    signed in. Anyone can type any address in the help-center form or forge a From line,
+    so until then a mail carries nothing the sender chose (subject, name), only the
+    reference and what our staff wrote."""
+    return is_desk_user(recipient) or recipient.last_login is not None
+
+
+# For an address not proven yet: the ticket by its reference only.
+UNPROVEN_TICKET_TEXT = gettext_lazy("There is news on your request %(reference)s.")
+UNPROVEN_TEXTS = {"tickets.ticket.received": gettext_lazy("We have received your request %(reference)s.")}
+
+
 def _context(notification: Notification, recipient: User) -> dict[str, object]:
     ticket = notification.ticket
     staff = is_desk_user(recipient)
+    proven = address_proven(recipient)
+    sentence = notification_text(notification)
+    if ticket is not None and not proven:
+        sentence = str(UNPROVEN_TEXTS.get(notification.type, UNPROVEN_TICKET_TEXT)) % {"reference": ticket.reference}
     context: dict[str, object] = {
         "recipient": recipient,
+        "greeting_name": (recipient.name or recipient.email) if proven else recipient.email,
+        "proven": proven,
         "ticket": ticket,
-        "sentence": notification_text(notification),
+        "sentence": sentence,
         "staff": staff,
         "reply": None,
         "csat_links": [],
@@ -105,7 +125,8 @@ def _context(notification: Notification, recipient: User) -> dict[str, object]:
         context["reply"] = TicketMessage.objects.filter(pk=message_pk, ticket=ticket, kind=MessageKind.REPLY).first()
     if notification.type == "tickets.ticket.resolved" and not staff:
         context["csat_links"] = [
-            (rating, _absolute(reverse("help:csat-email", kwargs={"token": csat_token(ticket=ticket, rating=rating)})))
+            # The token goes in the fragment: browsers never send it, so no access log sees it.
+            (rating, _absolute(reverse("help:csat-email-start")) + "#" + csat_token(ticket=ticket, rating=rating))
             for rating in range(5, 0, -1)
         ]
     return context
@@ -116,7 +137,12 @@ def notification_email_render(notification: Notification) -> tuple[str, str, str
     context = _context(notification, notification.recipient)
     ticket = notification.ticket
     sentence = str(context["sentence"])
-    subject = f"[#{ticket.reference}] {ticket.subject}" if ticket is not None else sentence
+    if ticket is None:
+        subject = sentence
+    else:
+        subject = f"[#{ticket.reference}] {ticket.subject if context['proven'] else sentence}"
+    # A line break in a header would make every mail of the ticket fail (BadHeaderError).
+    subject = " ".join(subject.split())
     text = render_to_string("tickets/email/notification.txt", context)
     html = render_to_string("tickets/email/notification.html", context)
     return subject[:250], text, html
@@ -143,7 +169,9 @@ def notification_email_send(*, notification_id: int) -> MailMessage | None:
         mail = MailMessage.objects.create(
             direction=MailDirection.OUTBOUND,
             status=MailStatus.QUEUED,
-            message_id=make_msgid(idstring=f"n{notification.pk}", domain=_domain()).strip("<>"),
+            # The random part makes the Message-ID a reply token: a staff member's reply quotes it,
+            # which proves the reply comes from the mailbox we wrote to (email.authentication).
+            message_id=f"{secrets.token_hex(16)}.n{notification.pk}@{_domain()}",
             notification=notification,
             ticket=ticket,
             sender=settings.DEFAULT_FROM_EMAIL[:254],

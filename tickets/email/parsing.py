@@ -198,6 +198,8 @@ class ParsedMail:
     noise: str = ""  # why this is an automatic or list message ("" for a person's mail)
     defects: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # attachments kept with a flag (broken inside)
+    # Every Authentication-Results header, topmost (added last, by our own server) first.
+    authentication_results: list[str] = field(default_factory=list)
 
     @property
     def thread_ids(self) -> list[str]:
@@ -270,6 +272,11 @@ def parse(raw: bytes) -> ParsedMail:
         noise=noise_reason(message, sender),
         defects=defects,
         warnings=warnings,
+        authentication_results=[
+            re.sub(r"\r?\n[ \t]+", " ", str(value)).strip()
+            for key, value in message.raw_items()
+            if key.lower() == "authentication-results"
+        ],
     )
 
 

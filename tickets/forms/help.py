@@ -73,6 +73,10 @@ class TicketNewForm(forms.Form):
         label=_("Order"), queryset=Order.objects.none(), required=False, empty_label=_("Not about an order")
     )
     attachments = _attachments_field()
+    # Set when the page is rendered; a second submission of the same page is recognised.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # Anonymous visitors only: the proof-of-work answer, asked for during bursts.
+    proof = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
     def __init__(self, *args: Any, orders: QuerySet[Order] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +84,7 @@ class TicketNewForm(forms.Form):
         if orders is None:
             del self.fields["order"]
         else:
-            del self.fields["name"], self.fields["email"]
+            del self.fields["name"], self.fields["email"], self.fields["proof"]
             self.fields["order"].queryset = orders
         self.fields["attachments"].help_text = _attachments_help_text()
 

@@ -2,13 +2,16 @@
 tier permissions, optimistic locking, token authentication and malformed input."""
 
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
-from accounts.models import AgentTier, User
+from accounts.models import AgentTier, ApiToken, User
+from accounts.services import api_token_create, api_token_revoke
 from accounts.tests.factories import CustomerFactory
 from tickets.models import Channel, CSATResponse, MessageKind, Priority, Status, Ticket, TicketMessage
 from tickets.services import ticket_escalate, ticket_reply, ticket_status_set
@@ -76,10 +79,10 @@ def test_list_makes_a_constant_number_of_queries(
     # given
     for _ in range(count):
         open_ticket(customer_a, category=category("payment"))
-    # when / then: session, user, permissions, count, page
-    with django_assert_num_queries(6):
+    # when / then: session, user, count, page (the permission set was cached at sign-in)
+    with django_assert_num_queries(4):
         desk = tier1_client.get(reverse("api:ticket-list"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         own = customer_a_client.get(reverse("api:ticket-list"))
     assert len(desk.json()["results"]) == len(own.json()["results"]) == count
 
@@ -412,9 +415,9 @@ def test_customer_cannot_confirm_another_customers_ticket(customer_b, customer_a
 
 def test_token_authentication_works_without_a_session(customer_a):
     # given
-    token = Token.objects.create(user=customer_a)
+    _token, key = api_token_create(user=customer_a, name="app", scope="write")
     client = Client(enforce_csrf_checks=True)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     # when
     created = _post(client, reverse("api:ticket-list"), {"subject": "From the app", "body": "Hi"}, **auth)
     listed = client.get(reverse("api:ticket-list"), **auth)
@@ -422,6 +425,23 @@ def test_token_authentication_works_without_a_session(customer_a):
     assert created.status_code == 201
     assert listed.json()["count"] == 1
     assert Ticket.objects.get().customer == customer_a
+
+
+def test_tokens_are_stored_hashed_expire_and_keep_to_their_scope(customer_a):
+    # given
+    token, key = api_token_create(user=customer_a, name="app", scope="read", days=30)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    # then: only the digest is stored
+    assert key not in str(ApiToken.objects.filter(pk=token.pk).values_list().get())
+    # a read-scoped token reads, and may not write
+    assert Client().get(reverse("api:ticket-list"), **auth).status_code == 200
+    refused = _post(Client(), reverse("api:ticket-list"), {"subject": "x", "body": "y"}, **auth)
+    assert refused.status_code == 403
+    # expired or revoked: refused
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        assert Client().get(reverse("api:ticket-list"), **auth).status_code in (401, 403)
+    api_token_revoke(token=token)
+    assert Client().get(reverse("api:ticket-list"), **auth).status_code in (401, 403)
 
 
 def test_bad_token_is_refused(customer_a):

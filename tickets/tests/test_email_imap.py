@@ -74,6 +74,12 @@ service anvil {{
 """
 
 
+@pytest.fixture(autouse=True)
+def _loopback_allowed(settings):
+    """Dovecot listens on loopback, which the outbound guard refuses unless allowed."""
+    settings.HELPDESK_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -12,9 +12,9 @@ from aiosmtpd.controller import Controller
 from django.core import signing
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from accounts.models import AgentTier
+from accounts.models import AgentTier, User
 from accounts.signin_links import signin_link_read
 from tickets.email.ingest import Outcome, mail_ingest
 from tickets.email.outbound import csat_token
@@ -105,7 +105,9 @@ def test_an_agent_reply_is_mailed_in_the_customers_language_and_the_answer_threa
     ticket = first.ticket
     assert ticket.customer.language == "zh-hans"
     (received,) = smtp.to("zhang@example.cn")
-    assert "我们已收到您的工单" in _parts(received)[0]
+    # they wrote from the address, but never signed in: the mail names the reference only
+    assert f"我们已收到您的请求 {ticket.reference}" in _parts(received)[0]
+    assert "视频打不开" not in received["Subject"]
 
     # when an agent replies publicly, after an internal note
     with django_capture_on_commit_callbacks(execute=True):
@@ -117,11 +119,11 @@ def test_an_agent_reply_is_mailed_in_the_customers_language_and_the_answer_threa
     assert len(mails) == 2
     reply_mail = mails[1]
     text, html = _parts(reply_mail)
-    assert reply_mail["Subject"] == f"[#{ticket.reference}] 视频打不开"
+    assert reply_mail["Subject"] == f"[#{ticket.reference}] 您的请求 {ticket.reference} 有新进展。"
     assert "请清除浏览器缓存后重试。" in text
     assert "请清除浏览器缓存后重试。" in html
     assert "内部备注" not in text + html
-    assert "我们的客服团队回复了您的工单" in text
+    assert f"您的请求 {ticket.reference} 有新进展" in text
     assert f"/tickets/{ticket.pk}/" in _opens(text)
     assert reply_mail["Reply-To"] == "help@support.example.com"
     assert reply_mail["Auto-Submitted"] == "auto-generated"
@@ -143,8 +145,14 @@ def test_an_agent_reply_is_mailed_in_the_customers_language_and_the_answer_threa
     assert answer.mail.ticket_message.body == "可以了，谢谢！"
 
 
+def _has_signed_in(user) -> None:
+    """The customer proved the address is theirs: mails may name what they wrote."""
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+
+
 @pytest.mark.django_db
 def test_an_english_customer_reads_english(smtp, django_capture_on_commit_callbacks, customer_a, tier1_agent):
+    _has_signed_in(customer_a)
     with django_capture_on_commit_callbacks(execute=True):
         ticket = open_ticket(customer_a)
         ticket_status_set(ticket=ticket, actor=tier1_agent, status="on_hold")
@@ -157,6 +165,7 @@ def test_an_english_customer_reads_english(smtp, django_capture_on_commit_callba
 def test_resolving_mails_one_click_rating_links_that_record_the_rating(
     smtp, django_capture_on_commit_callbacks, customer_a, tier1_agent, anon_client
 ):
+    _has_signed_in(customer_a)
     ticket = open_ticket(customer_a)
     with django_capture_on_commit_callbacks(execute=True):
         ticket_status_set(ticket=ticket, actor=tier1_agent, status="resolved")
@@ -165,20 +174,25 @@ def test_resolving_mails_one_click_rating_links_that_record_the_rating(
     assert len(rate_links) == 5
     four_stars = rate_links[1]  # listed from 5 down to 1
     assert f'href="{four_stars}"' in _parts(resolved)[1]
+    # the token is after "#": browsers never send it, so no access log records it
+    url, token = four_stars.removeprefix(SITE).split("#")
+    assert url == reverse("help:csat-email-start")
+    assert anon_client.get(url).status_code == 200  # the page whose script posts the token
 
-    # opening the link (as a mail scanner would) records nothing; it asks to confirm
-    response = anon_client.get(four_stars.removeprefix(SITE))
+    # the first post (as the page's script sends it) shows the rating and records nothing
+    response = anon_client.post(url, {"token": token})
     assert response.status_code == 200
     assert 'data-testid="csat-email-confirm"' in response.content.decode()
     assert not CSATResponse.objects.exists()
     # the button, signed out: the rating and the comment are recorded
-    sent = anon_client.post(four_stars.removeprefix(SITE), {"comment": "很快就解决了"})
+    sent = anon_client.post(url, {"token": token, "send": "1", "comment": "很快就解决了"})
     assert sent.status_code == 200
     rating = CSATResponse.objects.get(ticket=ticket)
     assert (rating.rating, rating.comment) == (4, "很快就解决了")
     # another link of the same mail changes nothing
-    assert anon_client.get(rate_links[4].removeprefix(SITE)).status_code == 409
-    assert anon_client.post(rate_links[4].removeprefix(SITE)).status_code == 409
+    other = rate_links[4].split("#")[1]
+    assert anon_client.post(url, {"token": other}).status_code == 409
+    assert anon_client.post(url, {"token": other, "send": "1"}).status_code == 409
     assert CSATResponse.objects.get(ticket=ticket).rating == 4
 
 
@@ -283,3 +297,38 @@ def test_a_too_long_comment_on_a_rating_link_comes_back_with_its_error(anon_clie
     assert response.status_code == 400
     assert "好" * 2001 in response.content.decode()  # what was typed is kept
     assert not CSATResponse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_visitors_words_never_reach_an_address_not_proven_to_be_theirs(
+    smtp, django_capture_on_commit_callbacks, anon_client
+):
+    # given: the anonymous form, someone else's address, the sender's own text
+    data = {
+        "name": "Claim your prize at evil.example",
+        "email": "victim@example.org",
+        "subject": "Visit evil.example now",
+        "message": "Cheap pills at evil.example",
+    }
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        assert anon_client.post(reverse("help:ticket-new"), data).status_code == 302
+    # then: the mail says a request was received, by its reference, and nothing they wrote
+    (mail,) = smtp.to("victim@example.org")
+    text, html = _parts(mail)
+    assert "evil.example" not in mail["Subject"] + text + html
+    assert "HD-" in mail["Subject"]
+
+
+@pytest.mark.django_db
+def test_a_line_break_in_a_subject_does_not_stop_the_tickets_mail(
+    smtp, django_capture_on_commit_callbacks, customer_a, tier1_agent
+):
+    _has_signed_in(customer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_ticket(customer_a, subject="Refund\r\nBcc: everyone@example.com")
+        ticket_reply(ticket=ticket, author=tier1_agent, body="Done.")
+    mails = smtp.to(customer_a.email)
+    assert len(mails) == 2
+    assert all("Refund Bcc: everyone@example.com" in m["Subject"] for m in mails)
+    assert not smtp.to("everyone@example.com")

@@ -28,11 +28,12 @@ def counts(line: str) -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_a_maildir_ingested_twice_gives_the_manifest_counts_then_only_duplicates(tmp_path, tier1_agent):
+def test_a_maildir_ingested_twice_gives_the_manifest_counts_then_only_duplicates(tmp_path, tier1_agent, settings):
+    settings.HELPDESK_EMAIL_AUTHSERV_IDS = ["mx.help.example.com"]  # our server vouches for the agent's reply
     box = mailbox.Maildir(tmp_path / "Maildir", create=True)
     for entry in PLAIN:
         box.add((CORPUS / entry["file"]).read_bytes())
-    expected = dict.fromkeys(("created", "appended", "ignored", "quarantined", "duplicates"), 0)
+    expected = dict.fromkeys(("created", "appended", "ignored", "quarantined", "held", "duplicates"), 0)
     for entry in PLAIN:
         expected[entry["outcome"]] += 1
 
@@ -52,17 +53,17 @@ def test_an_mbox_is_detected_and_read(tmp_path):
     for name in ("01-plain-english.eml", "03-gbk-base64.eml", "22-precedence-bulk.eml"):
         box.add((CORPUS / name).read_bytes())
     box.flush()
-    assert run(str(tmp_path / "inbox.mbox")) == "created=2 appended=0 ignored=1 quarantined=0 duplicates=0"
+    assert run(str(tmp_path / "inbox.mbox")) == "created=2 appended=0 ignored=1 quarantined=0 held=0 duplicates=0"
 
 
 @pytest.mark.django_db
 def test_one_file_and_stdin(monkeypatch):
     assert run(str(CORPUS / "27-broken-mime-no-boundary.eml")) == (
-        "created=0 appended=0 ignored=0 quarantined=1 duplicates=0"
+        "created=0 appended=0 ignored=0 quarantined=1 held=0 duplicates=0"
     )
     raw = (CORPUS / "05-big5-traditional.eml").read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
-    assert run("-") == "created=1 appended=0 ignored=0 quarantined=0 duplicates=0"
+    assert run("-") == "created=1 appended=0 ignored=0 quarantined=0 held=0 duplicates=0"
     assert Ticket.objects.get().subject == "無法登入帳號"
 
 

@@ -26,6 +26,7 @@ from accounts.roles import ACCESS_DESK
 from accounts.selectors import agent_profile_own, customer_search
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
+from helpdesk.audit import CONTEXT_VIEWED, audit_record
 
 from ..canned import canned_render, placeholders_error
 from ..choices import Channel, Priority, Status
@@ -241,6 +242,8 @@ class TicketDetailView(DeskView, TemplateView):
         context = super().get_context_data(**kwargs)
         detail = ticket_detail(actor=self.request.user, pk=kwargs["pk"])
         ticket = detail.ticket
+        # The access log: the ticket page shows the customer's context.
+        audit_record(action=CONTEXT_VIEWED, actor=self.request.user, subject=ticket.customer, summary=ticket.reference)
         version = {"version": ticket.version}
         reply_form = kwargs.get("reply_form") or ReplyForm(initial=version)
         fields_form = kwargs.get("fields_form") or FieldsForm(

@@ -6,12 +6,15 @@ Views stay thin: a selector for the page data, one service per action, domain er
 (``TicketError``) turned into form errors or messages.
 """
 
+import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import Form
@@ -19,14 +22,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.models import User
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
+from helpdesk.throttle import challenge_new, challenge_verify, client_ip, rate_add, rate_count
 
 from ..email.outbound import csat_token_read
 from ..forms.help import (
@@ -95,18 +101,43 @@ def _visitor_customer(*, email: str, name: str) -> User:
 # ---------------------------------------------------------------------------
 
 
+# Anonymous submissions are counted per client address and per email address, per hour.
+SUBMISSION_WINDOW = 3600
+
+
+def _submission_limits() -> dict[str, int]:
+    return {
+        "address": settings.HELPDESK_ANON_TICKETS_PER_ADDRESS_PER_HOUR,
+        "email": settings.HELPDESK_ANON_TICKETS_PER_EMAIL_PER_HOUR,
+    }
+
+
 class TicketNewView(FormView):
     """Open to everyone. Signed-in people open the ticket as themselves; anonymous visitors
-    give a name and an email address and see only the new ticket's reference."""
+    give a name and an email address and see only the new ticket's reference.
+
+    Anonymous submissions are limited per client address and per email address in an
+    hour (429 beyond), and after ``HELPDESK_ANON_CHALLENGE_AFTER`` from one address the
+    form carries a proof-of-work challenge that the browser solves (``helpdesk.throttle``).
+    The same rendered form submitted twice (a double click) opens one ticket."""
 
     template_name = "tickets/help/ticket_new.html"
     form_class = TicketNewForm
+
+    def get_initial(self) -> dict[str, Any]:
+        return {**super().get_initial(), "submission": secrets.token_urlsafe(16)}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         user = self.request.user
         kwargs["orders"] = order_list_own(actor=user) if user.is_authenticated else None
         return kwargs
+
+    def _address_key(self) -> str:
+        return f"anon-ticket:address:{client_ip(self.request)}"
+
+    def _challenge_required(self) -> bool:
+        return rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= settings.HELPDESK_ANON_CHALLENGE_AFTER
 
     def get_form(self, form_class: type[TicketNewForm] | None = None) -> TicketNewForm:
         form = super().get_form(form_class)
@@ -120,11 +151,25 @@ class TicketNewView(FormView):
                 "autocomplete": "off",
             }
         )
+        if "proof" in form.fields and self._challenge_required():
+            form.fields["proof"].widget.attrs["data-challenge"] = json.dumps(challenge_new())
         return form
+
+    def _refuse(self, form: TicketNewForm, message: str, status: int) -> HttpResponse:
+        form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
     def form_valid(self, form: TicketNewForm) -> HttpResponse:
         data = form.cleaned_data
         user = self.request.user
+        if not user.is_authenticated:
+            refused = self._anonymous_refusal(form, data)
+            if refused is not None:
+                return refused
+        token = data.get("submission") or ""
+        seen_key = f"ticket-submission:{getattr(user, 'pk', None)}:{token}"
+        if token and not cache.add(seen_key, "", timeout=SUBMISSION_WINDOW):
+            return self._already_submitted(cache.get(seen_key))
         try:
             # One transaction: a refused ticket (a file too large) creates no customer either.
             with transaction.atomic():
@@ -139,8 +184,13 @@ class TicketNewView(FormView):
                     attachments=data["attachments"],
                 )
         except TicketError as exc:
+            cache.delete(seen_key)
             form.add_error(None, exc.message)
             return self.form_invalid(form)
+        if token:
+            cache.set(seen_key, ticket.pk, timeout=SUBMISSION_WINDOW)
+        if not user.is_authenticated:
+            rate_add(self._address_key(), window=SUBMISSION_WINDOW)
         ticket_submitted_in_help_center.send(
             sender=type(self), ticket=ticket, session_key=self.request.session.session_key or ""
         )
@@ -153,7 +203,36 @@ class TicketNewView(FormView):
         self.request.session[SUBMITTED_SESSION_KEY] = ticket.reference
         return redirect("help:ticket-submitted")
 
+    def _anonymous_refusal(self, form: TicketNewForm, data: dict[str, Any]) -> HttpResponse | None:
+        limits = _submission_limits()
+        email_key = f"anon-ticket:email:{data['email'].strip().lower()}"
+        if (
+            rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= limits["address"]
+            or rate_count(email_key, window=SUBMISSION_WINDOW) >= limits["email"]
+        ):
+            return self._refuse(
+                form, _("Too many tickets were submitted from here in the last hour. Please try again later."), 429
+            )
+        if self._challenge_required() and not challenge_verify(data.get("proof") or ""):
+            return self._refuse(
+                form, _("Please wait a moment while your browser completes a check, then submit again."), 400
+            )
+        return None
 
+    def _already_submitted(self, ticket_pk: object) -> HttpResponse:
+        """The same form sent again: the first submission's result, no second ticket."""
+        ticket = Ticket.objects.filter(pk=ticket_pk).first() if isinstance(ticket_pk, int) else None
+        if ticket is not None and self.request.user.is_authenticated:
+            return redirect("help:ticket-detail", pk=ticket.pk)
+        if ticket is not None:
+            self.request.session[SUBMITTED_SESSION_KEY] = ticket.reference
+            return redirect("help:ticket-submitted")
+        # The first submission is still being saved: show its outcome once it is there.
+        messages.info(self.request, _("Your ticket is being submitted. Please check again in a moment."))
+        return redirect("help:ticket-list" if self.request.user.is_authenticated else "help:home")
+
+
+@method_decorator(never_cache, name="dispatch")
 class TicketSubmittedView(TemplateView):
     """The confirmation an anonymous visitor sees: the reference, nothing else."""
 
@@ -166,6 +245,7 @@ class TicketSubmittedView(TemplateView):
         return self.render_to_response(self.get_context_data(reference=reference))
 
 
+@method_decorator(never_cache, name="dispatch")
 class CSATEmailRateView(View):
     """The rating link of a "resolved" mail. The signed, expiring token is the credential
     (no sign-in needed): it names the ticket, its customer and the rating. Opening the link
@@ -217,6 +297,30 @@ class CSATEmailRateView(View):
 
     def _page(self, request: HttpRequest, text: str, status: int, **context: Any) -> HttpResponse:
         return render(request, self.template_name, {"text": text, **context}, status=status)
+
+
+@method_decorator(never_cache, name="dispatch")
+class CSATEmailRateStartView(CSATEmailRateView):
+    """The rating link of the mails we send now: ``/tickets/rate/#<token>``. The token is
+    in the URL's fragment, which browsers never send, so no server, proxy or access log
+    ever sees it. The page's script (``static/js/rate.js``) posts it: the first post shows
+    the rating to confirm, the second (``send``) records it, as the path-token links of
+    older mails still do."""
+
+    start_template_name = "tickets/help/csat_email_start.html"
+    token = ""
+
+    def get(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+        return render(request, self.start_template_name)
+
+    def post(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
+        self.token = request.POST.get("token", "").strip()[:1000]
+        if request.POST.get("send"):
+            return super().post(request, self.token)
+        return super().get(request, self.token)
+
+    def _page(self, request: HttpRequest, text: str, status: int, **context: Any) -> HttpResponse:
+        return super()._page(request, text, status, form_token=self.token, **context)
 
 
 # ---------------------------------------------------------------------------

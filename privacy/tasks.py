@@ -1,0 +1,15 @@
+"""Retention, on Celery beat: thin tasks over ``privacy.services``."""
+
+from celery import shared_task
+
+from .services import anonymous_accounts_delete, mail_raw_purge, tickets_closed_anonymise
+
+
+@shared_task(ignore_result=True)
+def retention_apply_task() -> dict[str, int]:
+    """Anonymise old closed tickets, drop old raw mail, delete unused anonymous accounts."""
+    return {
+        "tickets_anonymised": tickets_closed_anonymise(),
+        "raw_mail_purged": mail_raw_purge(),
+        "accounts_deleted": anonymous_accounts_delete(),
+    }

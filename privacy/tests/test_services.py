@@ -1,0 +1,179 @@
+"""Personal-data rights: export, erasure and retention, each audited."""
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tests.factories import CustomerFactory, EnrollmentFactory
+from analytics.models import ReportSnapshot
+from helpdesk.audit import CONTEXT_VIEWED, DATA_ERASED, DATA_EXPORTED
+from helpdesk.models import AuditEvent
+from privacy.services import (
+    ERASED,
+    anonymous_accounts_delete,
+    customer_erase,
+    customer_export,
+    mail_raw_purge,
+    tickets_closed_anonymise,
+)
+from tickets.email.ingest import mail_ingest
+from tickets.models import Attachment, CSATResponse, MailMessage, Ticket, TicketMessage
+from tickets.services import csat_record, ticket_reply, ticket_status_set
+from tickets.tests.factories import open_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(customer_a, tier1_agent):
+    """A customer with an order, learning, a ticket with a file, a reply, a rating, a mail."""
+    EnrollmentFactory(customer=customer_a, order__customer=customer_a)
+    ticket = open_ticket(
+        customer_a,
+        subject="My phone 13800000000",
+        body="I live at 1 Example Road",
+        attachments=[SimpleUploadedFile("id-card.png", b"png-bytes", "image/png")],
+    )
+    ticket_reply(ticket=ticket, author=tier1_agent, body="Hello Customer A, done.")
+    ticket_reply(ticket=ticket, author=tier1_agent, body="Internal: VIP", internal=True)
+    ticket_status_set(ticket=ticket, actor=tier1_agent, status="resolved")
+    csat_record(ticket=ticket, customer=customer_a, rating=5, comment="Thanks, Alice here")
+    raw = f"From: {customer_a.email}\r\nSubject: [#{ticket.reference}] more\r\nMessage-ID: <pd1@x>\r\n\r\nmore text"
+    mail_ingest(raw=raw.encode())
+    return ticket
+
+
+def test_the_export_holds_profile_orders_learning_tickets_files_and_ratings(history, customer_a, tier1_agent):
+    # when
+    content = customer_export(customer=customer_a, actor=tier1_agent)
+    # then
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    data = json.loads(archive.read("data.json"))
+    assert data["profile"]["email"] == customer_a.email
+    assert len(data["orders"]) == 2
+    assert data["learning"]["enrollments"]
+    (ticket,) = data["tickets"]
+    bodies = [m["body"] for m in ticket["messages"]]
+    assert "I live at 1 Example Road" in bodies
+    assert "Internal: VIP" not in bodies  # internal notes are the team's, not the customer's
+    assert data["ratings"][0]["comment"] == "Thanks, Alice here"
+    (attachment,) = [n for n in archive.namelist() if n.startswith("attachments/")]
+    assert archive.read(attachment) == b"png-bytes"
+    assert AuditEvent.objects.filter(action=DATA_EXPORTED, actor=tier1_agent, subject=customer_a).exists()
+
+
+def test_erasure_anonymises_everywhere_and_keeps_counts(history, customer_a, admin_user):
+    # given: a learner snapshot naming the customer
+    ReportSnapshot.objects.create(
+        granularity="month",
+        start=timezone.now() - timedelta(days=40),
+        end=timezone.now() - timedelta(days=10),
+        dimension="overall",
+        data={"segments": {"at_risk": [{"customer_id": customer_a.pk, "name": customer_a.name}], "at_risk_total": 1}},
+    )
+    email = customer_a.email
+    # when
+    counts = customer_erase(customer=customer_a, actor=admin_user)
+    # then: the account cannot be recognised or used
+    customer = User.objects.get(pk=customer_a.pk)
+    assert (customer.name, customer.is_active, customer.has_usable_password()) == ("", False, False)
+    assert email not in customer.email
+    # texts, files, mail and comments are gone; rows and counts stay
+    assert Ticket.objects.get(pk=history.pk).subject == ERASED
+    assert set(TicketMessage.objects.filter(ticket=history).values_list("body", flat=True)) == {ERASED}
+    assert not Attachment.objects.filter(message__ticket=history).exists()
+    assert CSATResponse.objects.get(ticket=history).comment == ""
+    assert CSATResponse.objects.get(ticket=history).rating == 5
+    assert not MailMessage.objects.filter(sender__iexact=email).exists()
+    assert all(bytes(m.raw) == b"" for m in MailMessage.objects.filter(ticket=history))
+    snapshot = ReportSnapshot.objects.get()
+    assert snapshot.data["segments"]["at_risk"][0]["name"] == ERASED
+    assert snapshot.data["segments"]["at_risk_total"] == 1
+    assert customer.orders.count() == 2
+    event = AuditEvent.objects.get(action=DATA_ERASED)
+    assert (event.actor, event.subject_id, event.data["tickets"]) == (admin_user, customer_a.pk, counts["tickets"])
+    assert email not in json.dumps(event.data) + event.summary
+
+
+def test_a_customer_downloads_and_erases_from_the_help_center(history, customer_a, customer_a_client):
+    page = customer_a_client.get(reverse("help:my-data"))
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    download = customer_a_client.get(reverse("help:my-data-export"))
+    assert download["Content-Type"] == "application/zip"
+    assert "no-store" in download["Cache-Control"]
+    assert customer_a_client.post(reverse("help:my-data-erase"), {}).status_code == 400  # not confirmed
+    response = customer_a_client.post(reverse("help:my-data-erase"), {"confirm": "on"})
+    assert response.status_code == 302
+    assert not User.objects.get(pk=customer_a.pk).is_active
+    assert customer_a_client.get(reverse("help:ticket-list")).status_code == 302  # signed out
+
+
+def test_an_agent_exports_on_request_only_an_administrator_erases(history, customer_a, tier1_client, manager_client):
+    export = tier1_client.post(reverse("desk:customer-data-export", args=[customer_a.pk]))
+    assert export["Content-Type"] == "application/zip"
+    assert manager_client.post(reverse("desk:customer-data-erase", args=[customer_a.pk])).status_code == 403
+    assert tier1_client.post(reverse("desk:customer-data-erase", args=[customer_a.pk])).status_code == 403
+    assert User.objects.get(pk=customer_a.pk).is_active
+
+
+def test_a_staff_account_is_not_erased_as_a_customer(tier1_agent, admin_client_role):
+    response = admin_client_role.post(reverse("desk:customer-data-erase", args=[tier1_agent.pk]))
+    assert response.status_code == 404
+    assert User.objects.get(pk=tier1_agent.pk).is_active
+
+
+def test_opening_a_customers_context_is_in_the_access_log(history, customer_a, tier1_agent, tier1_client):
+    tier1_client.get(reverse("desk:customer-detail", args=[customer_a.pk]))
+    tier1_client.get(reverse("desk:ticket-detail", args=[history.pk]))
+    assert AuditEvent.objects.filter(action=CONTEXT_VIEWED, actor=tier1_agent, subject=customer_a).count() == 2
+
+
+def test_the_audit_log_is_for_administrators(admin_client_role, manager_client, customer_a, tier1_agent):
+    customer_export(customer=customer_a, actor=tier1_agent)
+    url = reverse("admin:helpdesk_auditevent_changelist")
+    assert admin_client_role.get(url).status_code == 200
+    assert manager_client.get(url).status_code == 403
+
+
+def test_role_changes_are_audited(customer_a):
+    from accounts.services import user_roles_set
+
+    user_roles_set(user=customer_a, roles=["customer", "agent"])
+    assert AuditEvent.objects.filter(action="accounts.roles.changed", subject=customer_a).exists()
+
+
+def test_retention_anonymises_old_closed_tickets_purges_raw_mail_and_deletes_unused_accounts(
+    history, customer_a, settings
+):
+    settings.HELPDESK_RETENTION_CLOSED_TICKET_MONTHS = 12
+    settings.HELPDESK_RETENTION_RAW_MAIL_DAYS = 30
+    settings.HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS = 30
+    later = timezone.now() + timedelta(days=400)
+    Ticket.objects.filter(pk=history.pk).update(status="closed", closed_at=timezone.now())
+    unused = CustomerFactory(email="typed-by-someone@example.org")
+    User.objects.filter(pk=unused.pk).update(last_login=None)
+    fresh = open_ticket(customer_a)
+    # when (twice: idempotent)
+    assert mail_raw_purge(now=later) == 1
+    assert mail_raw_purge(now=later) == 0
+    assert tickets_closed_anonymise(now=later) == 1
+    assert tickets_closed_anonymise(now=later) == 0
+    assert anonymous_accounts_delete(now=later) == 1
+    # then
+    assert Ticket.objects.get(pk=history.pk).subject == ERASED
+    assert Ticket.objects.get(pk=fresh.pk).subject != ERASED
+    assert not MailMessage.objects.exclude(raw=b"").exists()
+    assert not User.objects.filter(pk=unused.pk).exists()
+    assert User.objects.filter(pk=customer_a.pk).exists()
+
+
+def test_retention_runs_daily_on_beat(settings):
+    assert "privacy.tasks.retention_apply_task" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
