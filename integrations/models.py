@@ -1,9 +1,9 @@
 """The platform connection: integrations and their API keys, sign-in tokens already used,
 and webhook subscriptions with their delivery log.
 
-Secrets we must read back (the JWT secret, the signing secrets of webhooks) each live in
-one field; API keys are stored only as SHA-256 hashes (they are random, 256 bits: a fast
-hash is enough) and shown once, when made.
+Secrets we must read back (the JWT secret, the signing secrets of webhooks) are stored
+encrypted (``helpdesk.fields.EncryptedTextField``); API keys are stored only as SHA-256
+hashes (they are random, 256 bits: a fast hash is enough) and shown once, when made.
 """
 
 import secrets
@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from helpdesk.fields import EncryptedTextField
 
 
 def new_secret() -> str:
@@ -22,12 +24,11 @@ class Integration(models.Model):
     """One platform (its own system, or a SaaS shop) connected to the helpdesk."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    jwt_secret = models.CharField(
-        _("JWT secret"), max_length=128, default=new_secret, help_text=_("Signs the platform's sign-in tokens (HS256).")
+    jwt_secret = EncryptedTextField(
+        _("JWT secret"), default=new_secret, help_text=_("Signs the platform's sign-in tokens (HS256).")
     )
-    webhook_secret = models.CharField(
+    webhook_secret = EncryptedTextField(
         _("inbound webhook secret"),
-        max_length=128,
         default=new_secret,
         help_text=_("Signs the webhooks the platform sends us (HMAC-SHA256)."),
     )
@@ -97,8 +98,8 @@ class WebhookSubscription(models.Model):
     event_types = models.JSONField(
         _("event types"), default=list, blank=True, help_text=_("For example refund.approved; empty: every type.")
     )
-    secret = models.CharField(
-        _("signing secret"), max_length=128, default=new_secret, help_text=_("Signs each delivery (HMAC-SHA256).")
+    secret = EncryptedTextField(
+        _("signing secret"), default=new_secret, help_text=_("Signs each delivery (HMAC-SHA256).")
     )
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)

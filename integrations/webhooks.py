@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from helpdesk.events import task_enqueue
 from helpdesk.models import Event
+from helpdesk.outbound import OutboundAddressRefusedError, outbound_url_check
 from tickets.models import RefundRequest, Ticket
 
 from .models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -157,6 +158,12 @@ def webhook_deliver(*, delivery_id: int) -> WebhookDelivery | None:
         "Idempotency-Key": f"evt_{delivery.event_id}",
     }
     delivery.attempts += 1
+    try:
+        # The URL is a manager's: never let it reach loopback or private ranges unless allowed.
+        outbound_url_check(subscription.url)
+    except OutboundAddressRefusedError as exc:
+        _failed(delivery, status_code=None, error=str(exc))
+        raise DeliveryFailed(str(exc)) from exc
     try:
         response = requests.post(
             subscription.url, data=body, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False

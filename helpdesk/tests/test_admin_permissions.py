@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import AgentProfile, Role, User
 from accounts.services import api_token_create
 from accounts.tests.factories import EnrollmentFactory, LearningActivityFactory, UserFactory
-from helpdesk.models import WorkerHeartbeat
+from helpdesk.models import Event, WorkerHeartbeat
 from tickets.email.ingest import mail_ingest
 from tickets.models import Mailbox
 from tickets.services import csat_record, nps_offer_due, refund_request_open, ticket_reply, ticket_status_set
@@ -71,6 +71,13 @@ MANAGER_MAY: dict[str, set[str]] = {
     "kb.articlefeedback": {"view"},
     "kb.autoanswerrule": {"view", "add", "change"},
     "kb.triagemodel": {"view", "change"},
+    "tickets.macro": {"view", "add", "change", "delete"},
+    # The outbox and the platform connection (keys, secrets, webhooks) are the administrators'.
+    "helpdesk.event": set(),
+    "integrations.integration": set(),
+    "integrations.apikey": set(),
+    "integrations.webhooksubscription": set(),
+    "integrations.webhookdelivery": set(),
 }
 # What nobody does in the admin, administrators included: records written by the services.
 NOBODY_MAY: dict[str, set[str]] = {
@@ -89,12 +96,16 @@ NOBODY_MAY: dict[str, set[str]] = {
     "kb.articlerevision": {"add"},
     "kb.articlefeedback": {"add"},
     "kb.triagemodel": {"add"},
+    "helpdesk.event": {"add", "change", "delete"},
+    "integrations.apikey": {"add"},
+    "integrations.webhookdelivery": {"add", "change"},
 }
 # Pages of a model admin beyond Django's own, and the verb each needs.
 # "nobody": the page is refused to everyone (a second-factor device's secret stays hidden).
 CUSTOM_PAGES = {
     "auth_user_password_change": "change",
     "kb_triagemodel_retrain": "change",
+    "integrations_context_import": "change",
     "otp_totp_totpdevice_config": "nobody",
     "otp_totp_totpdevice_qrcode": "nobody",
 }
@@ -151,6 +162,16 @@ def everything(customer_a, tier2_agent, manager, admin_user) -> Account:
     AutoAnswerRule.objects.get_or_create(category=ticket.category or _first_category())
     Tag.objects.get_or_create(name="refund")
     TriageModel.objects.create(target="category", version=1, pipeline="test", payload=b"", train_size=1, test_size=1)
+    from integrations.models import WebhookDelivery, WebhookSubscription
+    from integrations.services.keys import integration_create
+    from tickets.models import Macro
+
+    Macro.objects.create(name="Thanks", reply="Thank you.")
+    integration, _key = integration_create(name="Shop")
+    subscription = WebhookSubscription.objects.create(integration=integration, url="https://shop.example.com/hooks")
+    WebhookDelivery.objects.create(
+        subscription=subscription, event=Event.objects.order_by("pk").first(), event_name="ticket.created"
+    )
     accounts = Account(
         customer=customer_a,
         agent=tier2_agent,

@@ -72,7 +72,9 @@ def _eager_retries(monkeypatch):
 
 
 @pytest.fixture
-def receiver_for(integration):
+def receiver_for(integration, settings):
+    # The receivers listen on loopback, which webhooks refuse unless allowed.
+    settings.HELPDESK_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     made = []
 
     def make(fail: int = 0, event_types: list[str] | None = None) -> Receiver:
@@ -166,3 +168,20 @@ def test_signed_webhooks_in_upsert_and_unsigned_or_stale_ones_are_refused(integr
     assert [stale.status_code, wrong.status_code, unsigned.status_code] == [401, 401, 401]
     bad = client.post(url, **_signed(integration, {"resource": "planets", "items": []}))
     assert bad.status_code == 400
+
+
+def test_a_webhook_to_loopback_is_refused_and_logged_unless_allowed(integration, customer_a, settings):
+    # given a subscription a manager pointed at this machine, with no network allowed
+    settings.HELPDESK_OUTBOUND_ALLOWED_NETWORKS = []
+    receiver = Receiver("irrelevant")
+    try:
+        WebhookSubscription.objects.create(integration=integration, url=receiver.url, event_types=["ticket.created"])
+        # when an event is delivered
+        open_ticket(customer_a)
+        # then nothing reached the server and the delivery says why
+        assert receiver.requests == []
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.status != DeliveryStatus.SUCCEEDED
+        assert "127.0.0.1" in delivery.last_error
+    finally:
+        receiver.close()
