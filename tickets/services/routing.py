@@ -44,6 +44,12 @@ def routing_candidates(*, tier: int, category_id: int | None) -> list[AgentProfi
     return list(agents.order_by("open_count", F("last_assigned_at").asc(nulls_first=True), "pk"))
 
 
+def routing_choose(*, tier: int, category_id: int | None) -> User | None:
+    """The agent routing would give a ticket of this tier and category, or None."""
+    candidates = routing_candidates(tier=tier, category_id=category_id)
+    return candidates[0].user if candidates else None
+
+
 def ticket_route(*, ticket: Ticket, reason: str = "") -> User | None:
     """Assign the ticket automatically. The caller holds the ticket's row lock."""
     candidates = routing_candidates(tier=ticket.tier, category_id=ticket.category_id)
