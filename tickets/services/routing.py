@@ -29,7 +29,7 @@ def routing_candidates(*, tier: int, category_id: int | None) -> list[AgentProfi
         Ticket.objects.filter(assignee_id=OuterRef("user_id"), status__in=ACTIVE_STATUSES)
         .order_by()
         .values("assignee_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not Count("pk"): count(*) is answered from the index alone
         .values("n")
     )
     agents = (
