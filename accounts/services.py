@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from .models import AgentProfile, AgentTier, ApiToken, ApiTokenScope, CustomerProfile, Role, User
@@ -39,6 +40,12 @@ def user_roles_set(*, user: User, roles: Iterable[str]) -> User:
     return user
 
 
+def customer_vip_annotation() -> dict[str, Exists]:
+    """``is_vip_customer`` on users loaded for a new ticket: the escalation rules read it
+    instead of asking the database again."""
+    return {"is_vip_customer": Exists(CustomerProfile.objects.filter(user=OuterRef("pk"), is_vip=True))}
+
+
 @transaction.atomic
 def customer_create(*, email: str, name: str = "", language: str = "zh-hans", password: str | None = None) -> User:
     user = User.objects.create_user(email=email, name=name, language=language, password=password)
@@ -54,14 +61,25 @@ def customer_get_or_create(*, email: str, name: str = "", language: str = "zh-ha
     is returned unchanged; one without the customer role raises ``NotACustomerError``, so
     no channel ever files a request on a staff account's behalf."""
     email = email.strip()
-    customer = User.objects.filter(email__iexact=email).first()
+    # One query: the account, whether it holds the customer role and whether it is a VIP
+    # (which the escalation rules of a new ticket read).
+    customer = (
+        User.objects.filter(email__iexact=email)
+        .annotate(
+            holds_customer_role=Exists(Group.objects.filter(name=Role.CUSTOMER, user=OuterRef("pk"))),
+            **customer_vip_annotation(),
+        )
+        .first()
+    )
     if customer is None:
         try:
             with transaction.atomic():
-                return customer_create(email=email, name=name.strip(), language=language)
+                customer = customer_create(email=email, name=name.strip(), language=language)
+            customer.is_vip_customer = False  # a new profile
+            return customer
         except IntegrityError:  # created by a concurrent request in the meantime
             customer = User.objects.get(email__iexact=email)
-    if not customer.has_role(Role.CUSTOMER):
+    if not getattr(customer, "holds_customer_role", None) and not customer.has_role(Role.CUSTOMER):
         raise NotACustomerError(email)
     return customer
 

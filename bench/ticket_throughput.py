@@ -9,14 +9,23 @@ queries of one request of each kind.
         .venv/bin/python bench/ticket_throughput.py [--seconds 30] [--runs 3]
 
 The database should hold the seeded demo (seed_demo --customers 20000 --tickets 100000).
+
+``--cpu N`` measures instead what does not depend on the machine's load: the CPU time
+per created ticket of the Django code (this process, serving N requests of each kind
+in-process through Django's test client, so the middleware and views all run) and of
+its PostgreSQL backend (utime+stime in /proc/<backend pid>/stat). The target of 340
+tickets/s on 2 cores, with wrk and PostgreSQL on the same cores, leaves about 4–5 ms of
+CPU per ticket for both together.
 """
 
 import argparse
 import http.client
 import json
+import os
 import re
 import subprocess
 import tempfile
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -112,13 +121,60 @@ end
 """
 
 
+def _backend_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_ticket(token: str, count: int) -> None:
+    """CPU milliseconds per created ticket, Django and PostgreSQL apart, form and API."""
+    from django.db import connection
+    from django.test import Client
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    form_client = Client(SERVER_NAME="127.0.0.1")
+    form_client.get("/tickets/new/")
+    api_client = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
+
+    def form(n: int) -> int:
+        body = {"name": "Bench", "email": CUSTOMER, "subject": f"CPU {n}", "message": "视频播放到一半卡住。"}
+        return form_client.post("/tickets/new/", body).status_code
+
+    def api(n: int) -> int:
+        body = {"subject": f"CPU {n}", "body": "VPN drops every 5 minutes", "customer_email": CUSTOMER}
+        return api_client.post("/api/tickets/", body, content_type="application/json").status_code
+
+    for label, post, expected in (("form", form, 302), ("api", api, 201)):
+        for n in range(10):  # warm-up
+            post(n)
+        django_before, pg_before, before = time.process_time(), _backend_cpu_seconds(backend), ticket_count()
+        statuses = {post(n) for n in range(count)}
+        django_ms = (time.process_time() - django_before) * 1000 / count
+        pg_ms = (_backend_cpu_seconds(backend) - pg_before) * 1000 / count
+        assert statuses == {expected}, statuses
+        assert ticket_count() - before == count
+        print(
+            f"{label:4s} CPU per ticket (n={count}): Django {django_ms:.2f} ms + PostgreSQL {pg_ms:.2f} ms "
+            f"= {django_ms + pg_ms:.2f} ms",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cpu", type=int, default=0, help="measure CPU ms per ticket over this many tickets")
     args = parser.parse_args()
     django_setup()
     data = prepare()
+    if args.cpu:
+        print(f"tickets in the database: {ticket_count():,}")
+        print(f"SQL queries per ticket: form {data['queries_form']}, API {data['queries_api']}")
+        cpu_per_ticket(data["token"], args.cpu)
+        return
     print(f"tickets in the database: {ticket_count():,}")
     print(f"SQL queries per ticket: form {data['queries_form']}, API {data['queries_api']}")
     with gunicorn_served(workers=2) as port:

@@ -93,14 +93,6 @@ def _messages(ticket: Ticket, *, include_notes: bool) -> list[TicketMessage]:
     return list(messages)
 
 
-def ticket_messages_visible(*, actor: User, ticket: Ticket) -> list[TicketMessage]:
-    """The messages of a ticket the actor may read (internal notes for desk users only):
-    enough for the API's answer to a new ticket, without the desk page's whole context."""
-    if not actor.is_authenticated:
-        return []
-    return _messages(ticket, include_notes=is_desk_user(actor))
-
-
 def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketDetail:
     """Everything the ticket page shows. Customers never see internal notes, the event
     trail or agent-only context; nor does an agent looking at a ticket they asked themselves

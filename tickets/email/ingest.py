@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import NotACustomerError, customer_get_or_create
+from accounts.services import NotACustomerError, customer_get_or_create, customer_vip_annotation
 
 from ..models import (
     Channel,
@@ -147,7 +147,11 @@ def _file(record: MailMessage, parsed: ParsedMail, *, staff_verified: bool = Fal
     if record.mailbox is None and parsed.to:  # piped from an MTA: the address it was sent to
         record.mailbox = Mailbox.objects.filter(address__in=parsed.to, is_active=True).first()
     reason = parsed.noise or _own_address(parsed.sender) or _rate_limited(parsed.sender)
-    person = User.objects.filter(email__iexact=parsed.sender).first() if not reason else None
+    person = (
+        User.objects.filter(email__iexact=parsed.sender).annotate(**customer_vip_annotation()).first()
+        if not reason
+        else None
+    )
     if not reason and person is not None and is_desk_user(person):
         return _file_from_agent(record, parsed, person, verified=staff_verified)
     if not reason:
@@ -176,8 +180,9 @@ def _file(record: MailMessage, parsed: ParsedMail, *, staff_verified: bool = Fal
         priority=mailbox.default_priority if mailbox else Priority.NORMAL,
         attachments=uploads,
     )
-    message = TicketMessage.objects.filter(ticket=ticket).order_by("pk").first()
-    return _save(record, MailStatus.CREATED, ticket=ticket, message=message, reason="; ".join(parsed.warnings))
+    return _save(
+        record, MailStatus.CREATED, ticket=ticket, message=ticket.first_message, reason="; ".join(parsed.warnings)
+    )
 
 
 def _file_from_agent(record: MailMessage, parsed: ParsedMail, agent: User, *, verified: bool = False) -> IngestResult:

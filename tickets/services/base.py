@@ -1,6 +1,7 @@
 """Helpers every ticket service uses: the row lock with the optimistic version check,
 the versioned save, and the event trail."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from accounts.models import User
@@ -47,14 +48,33 @@ def event_log(*, ticket: Ticket, type: str, actor: User | None = None, reason: s
     """Append one event to the ticket's trail. ``type`` is dotted: ``tickets.ticket.escalated``.
     The types in ``OUTBOX_TYPES`` are recorded as domain events too, in the same transaction
     (a status change to ``resolved`` also as ``tickets.ticket.resolved``)."""
-    actor = actor if actor and actor.is_authenticated else None
-    trail = TicketEvent.objects.create(ticket=ticket, actor=actor, type=type, reason=reason, data=data)
-    outbox = OUTBOX_TYPES.get(type)
-    if outbox is not None:
+    return event_log_many(ticket=ticket, entries=[TrailEntry(type=type, actor=actor, reason=reason, data=data)])[0]
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    type: str
+    actor: User | None = None
+    reason: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def event_log_many(*, ticket: Ticket, entries: list[TrailEntry]) -> list[TicketEvent]:
+    """``event_log`` for several entries at once, in one INSERT (a new ticket: created,
+    escalated, assigned)."""
+    rows = []
+    for entry in entries:
+        actor = entry.actor if entry.actor and entry.actor.is_authenticated else None
+        rows.append(TicketEvent(ticket=ticket, actor=actor, type=entry.type, reason=entry.reason, data=entry.data))
+    trail = TicketEvent.objects.bulk_create(rows)
+    for row in trail:
+        outbox = OUTBOX_TYPES.get(row.type)
+        if outbox is None:
+            continue
         name, visibility = outbox
-        ids = {"ticket_id": ticket.pk, "customer_id": ticket.customer_id, "actor_id": actor.pk if actor else None}
-        payload = {key: value for key, value in data.items() if isinstance(value, str | int | float | bool | None)}
+        ids = {"ticket_id": ticket.pk, "customer_id": ticket.customer_id, "actor_id": row.actor_id}
+        payload = {key: value for key, value in row.data.items() if isinstance(value, str | int | float | bool | None)}
         event_record(name, visibility=visibility, **ids, reference=ticket.reference, **payload)
-        if type == "tickets.ticket.status_changed" and data.get("to") == Status.RESOLVED:
+        if row.type == "tickets.ticket.status_changed" and row.data.get("to") == Status.RESOLVED:
             event_record("tickets.ticket.resolved", visibility=visibility, **ids, reference=ticket.reference)
     return trail

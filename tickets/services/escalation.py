@@ -31,6 +31,16 @@ class EscalationRule(models.TextChoices):
     VIP = "vip", gettext_lazy("VIP customer")
 
 
+def _customer_is_vip(ticket: Ticket) -> bool:
+    """Read from the customer when the caller loaded it with ``customer_vip_annotation``
+    (``customer_get_or_create`` does), else asked of the database."""
+    customer = Ticket.customer.field.get_cached_value(ticket, default=None)
+    known = getattr(customer, "is_vip_customer", None)
+    if known is not None:
+        return known
+    return CustomerProfile.objects.filter(user_id=ticket.customer_id, is_vip=True).exists()
+
+
 def escalation_rule_matching(ticket: Ticket) -> EscalationRule | None:
     """The first automatic rule that sends this tier-1 ticket to tier 2, if any.
 
@@ -41,7 +51,7 @@ def escalation_rule_matching(ticket: Ticket) -> EscalationRule | None:
         return None
     if ticket.category is not None and ticket.category.slug == COMPLAINT:
         return EscalationRule.COMPLAINT
-    if CustomerProfile.objects.filter(user_id=ticket.customer_id, is_vip=True).exists():
+    if _customer_is_vip(ticket):
         return EscalationRule.VIP
     if ticket.reopen_count >= settings.HELPDESK_REOPEN_ESCALATE_AT:
         return EscalationRule.REOPENED

@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Course, Order, User
+from accounts.models import AgentProfile, AgentTier, Course, Order, User
 from helpdesk.events import events_batched
 
 from ..models import (
@@ -22,17 +22,18 @@ from ..models import (
     Category,
     Channel,
     MessageKind,
+    Notification,
     Priority,
     Status,
     Ticket,
     TicketMessage,
 )
 from ..permissions import can_act_on_ticket, can_act_on_tier, is_desk_user
-from .base import event_log, ticket_lock, ticket_save
+from .base import TrailEntry, event_log, event_log_many, ticket_lock, ticket_save
 from .errors import ComplaintNeedsResolution, InvalidTransition, TicketActionDenied, TicketConflict, TicketError
-from .escalation import COMPLAINT, escalation_rules_apply
-from .notifications import notify
-from .routing import ticket_assign_locked, ticket_route
+from .escalation import COMPLAINT, EscalationRule, escalation_rule_matching, escalation_rules_apply
+from .notifications import managers, notifications_add, notify
+from .routing import routing_choose, ticket_assign_locked
 from .sla import sla_due_set, sla_pause, sla_resume
 
 # Which status may follow which. ``new`` is only ever the first status.
@@ -47,20 +48,28 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _attachments_add(message: TicketMessage, files: Sequence[UploadedFile]) -> None:
+    """Store the files on the message; its ``attachments`` are then read without a query."""
     limit = settings.HELPDESK_ATTACHMENT_MAX_BYTES
+    stored = []
     for upload in files:
         if upload.size is not None and upload.size > limit:
             raise TicketError(
                 _("%(name)s is larger than the limit of %(limit)s.")
                 % {"name": upload.name, "limit": filesizeformat(limit)}
             )
-        Attachment.objects.create(
-            message=message,
-            file=upload,
-            name=(upload.name or "file")[:255],
-            size=upload.size or 0,
-            content_type=(getattr(upload, "content_type", "") or "")[:100],
+        stored.append(
+            Attachment.objects.create(
+                message=message,
+                file=upload,
+                name=(upload.name or "file")[:255],
+                size=upload.size or 0,
+                content_type=(getattr(upload, "content_type", "") or "")[:100],
+            )
         )
+    # What prefetch_related("attachments") would have left on the message.
+    cached = Attachment.objects.none()
+    cached._result_cache, cached._prefetch_done = stored, True
+    message._prefetched_objects_cache = {"attachments": cached}
 
 
 def _status_change_locked(
@@ -141,17 +150,38 @@ def ticket_open(
         course=course or (order.course if order is not None else None),
     )
     sla_due_set(ticket)  # from created_at, set when the row is built: one INSERT, no UPDATE
+    # The escalation rules and routing decide before the INSERT, so the row is written once
+    # with its tier and assignee, and the trail and notifications go in one INSERT each.
+    rule = escalation_rule_matching(ticket)
+    if rule is not None:
+        ticket.tier = AgentTier.TIER_2
+        ticket.escalated_at = ticket.created_at
+    assignee = routing_choose(tier=ticket.tier, category_id=ticket.category_id) if route or rule else None
+    ticket.assignee = assignee
     ticket.save()
-    ticket.refund_request = None  # a new ticket has none: the escalation rules need not ask
     message = TicketMessage.objects.create(
         ticket=ticket, author=logged_by or customer, body=body, channel=channel, from_customer=logged_by is None
     )
     _attachments_add(message, attachments)
-    event_log(ticket=ticket, type="tickets.ticket.created", actor=logged_by or customer, channel=channel)
-    notify(recipient=customer, type="tickets.ticket.received", ticket=ticket)
-    escalated = escalation_rules_apply(ticket=ticket)
-    if route and not escalated:
-        ticket_route(ticket=ticket)
+    ticket.first_message = message  # for an answer that shows the new ticket (the API's 201)
+    trail = [TrailEntry(type="tickets.ticket.created", actor=logged_by or customer, data={"channel": channel})]
+    notifications = [Notification(recipient=customer, type="tickets.ticket.received", ticket=ticket)]
+    if rule is not None:
+        reason = str(EscalationRule(rule).label)
+        escalated = {"rule": rule, "from": AgentTier.TIER_1, "to": AgentTier.TIER_2}
+        trail.append(TrailEntry(type="tickets.ticket.escalated", reason=reason, data=escalated))
+        if assignee is None:  # no tier-2 agent free: managers must know
+            notifications += [
+                Notification(recipient=m, type="tickets.ticket.escalated", ticket=ticket, data={"reason": reason})
+                for m in managers()
+            ]
+    if assignee is not None:
+        assigned = {"from": None, "to": assignee.pk, "automatic": True}
+        trail.append(TrailEntry(type="tickets.ticket.assigned", reason=reason if rule else "", data=assigned))
+        AgentProfile.objects.filter(user=assignee).update(last_assigned_at=timezone.now())
+        notifications.append(Notification(recipient=assignee, type="tickets.ticket.assigned", ticket=ticket))
+    event_log_many(ticket=ticket, entries=trail)
+    notifications_add(rows=notifications, ticket=ticket)
     # Smart answers (kb) consume the "created" event after commit, in a worker.
     return ticket
 

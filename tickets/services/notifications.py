@@ -33,7 +33,13 @@ def notify(*, recipient: User, type: str, ticket: Ticket | None = None, **data: 
 
 
 def notify_many(*, recipients: Iterable[User], type: str, ticket: Ticket | None = None, **data: Any) -> int:
-    rows = [Notification(recipient=r, type=type, ticket=ticket, data=data) for r in recipients]
+    return notifications_add(
+        rows=[Notification(recipient=r, type=type, ticket=ticket, data=data) for r in recipients], ticket=ticket
+    )
+
+
+def notifications_add(*, rows: list[Notification], ticket: Ticket | None = None) -> int:
+    """Write notifications of any types about one ticket in one INSERT, with one event."""
     Notification.objects.bulk_create(rows)
     _event(rows, ticket)
     return len(rows)

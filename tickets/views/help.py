@@ -74,8 +74,11 @@ from ..services import (
 from ..signals import ticket_submitted_in_help_center
 
 PAGE_SIZE = 20
-# The reference of the ticket an anonymous visitor just submitted, for the confirmation page.
-SUBMITTED_SESSION_KEY = "help_ticket_submitted"
+# The reference of the ticket an anonymous visitor just submitted, for the confirmation
+# page: a signed cookie, so that a submission creates no session row (two queries).
+SUBMITTED_COOKIE = "help_ticket_submitted"
+SUBMITTED_COOKIE_SALT = "tickets.help.submitted"
+SUBMITTED_COOKIE_SECONDS = 3600
 
 
 # ---------------------------------------------------------------------------
@@ -200,8 +203,21 @@ class TicketNewView(FormView):
                 _("Thank you. We have received your ticket %(reference)s.") % {"reference": ticket.reference},
             )
             return redirect("help:ticket-detail", pk=ticket.pk)
-        self.request.session[SUBMITTED_SESSION_KEY] = ticket.reference
-        return redirect("help:ticket-submitted")
+        return self._submitted(ticket.reference)
+
+    def _submitted(self, reference: str) -> HttpResponse:
+        """To the anonymous visitor's confirmation, the reference in a signed cookie."""
+        response = redirect("help:ticket-submitted")
+        response.set_signed_cookie(
+            SUBMITTED_COOKIE,
+            reference,
+            salt=SUBMITTED_COOKIE_SALT,
+            max_age=SUBMITTED_COOKIE_SECONDS,
+            secure=self.request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
     def _anonymous_refusal(self, form: TicketNewForm, data: dict[str, Any]) -> HttpResponse | None:
         limits = _submission_limits()
@@ -225,8 +241,7 @@ class TicketNewView(FormView):
         if ticket is not None and self.request.user.is_authenticated:
             return redirect("help:ticket-detail", pk=ticket.pk)
         if ticket is not None:
-            self.request.session[SUBMITTED_SESSION_KEY] = ticket.reference
-            return redirect("help:ticket-submitted")
+            return self._submitted(ticket.reference)
         # The first submission is still being saved: show its outcome once it is there.
         messages.info(self.request, _("Your ticket is being submitted. Please check again in a moment."))
         return redirect("help:ticket-list" if self.request.user.is_authenticated else "help:home")
@@ -239,7 +254,9 @@ class TicketSubmittedView(TemplateView):
     template_name = "tickets/help/ticket_submitted.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        reference = request.session.get(SUBMITTED_SESSION_KEY)
+        reference = request.get_signed_cookie(
+            SUBMITTED_COOKIE, default=None, salt=SUBMITTED_COOKIE_SALT, max_age=SUBMITTED_COOKIE_SECONDS
+        )
         if not reference:
             return redirect("help:ticket-new")
         return self.render_to_response(self.get_context_data(reference=reference))
