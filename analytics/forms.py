@@ -12,7 +12,7 @@ from .periods import period_first_day, period_shift
 from .selectors import ReportScope, dimension_choices
 
 # How many periods a page shows by default, and at most.
-DEFAULT_PERIODS = {Granularity.DAY: 14, Granularity.WEEK: 12, Granularity.MONTH: 12}
+DEFAULT_PERIODS = {Granularity.ROLLING: 6, Granularity.DAY: 14, Granularity.WEEK: 12, Granularity.MONTH: 12}
 MAX_PERIODS = 400
 
 
@@ -21,14 +21,14 @@ def default_first(granularity: str, last: date) -> date:
     return period_shift(granularity, period_first_day(granularity, last), -(DEFAULT_PERIODS[granularity] - 1))
 
 
-def default_scope(granularity: str = Granularity.DAY) -> ReportScope:
+def default_scope(granularity: str = Granularity.ROLLING) -> ReportScope:
     last = timezone.localdate()
     return ReportScope(granularity=granularity, first=default_first(granularity, last), last=last)
 
 
 class ReportFilterForm(forms.Form):
     granularity = forms.ChoiceField(
-        label=_("Period"), choices=Granularity.choices, initial=Granularity.DAY, required=False
+        label=_("Period"), choices=Granularity.choices, initial=Granularity.ROLLING, required=False
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -40,13 +40,18 @@ class ReportFilterForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        granularity = data.get("granularity") or Granularity.DAY
+        granularity = data.get("granularity") or Granularity.ROLLING
         end: date = data.get("end") or timezone.localdate()
         start: date = data.get("start") or default_first(granularity, end)
         if end < start:
             raise forms.ValidationError(_("The end date must not be before the start date."), code="range")
         days = (end - start).days
-        span = {Granularity.DAY: days, Granularity.WEEK: days // 7, Granularity.MONTH: days // 28}[granularity]
+        span = {
+            Granularity.ROLLING: days // 30,
+            Granularity.DAY: days,
+            Granularity.WEEK: days // 7,
+            Granularity.MONTH: days // 28,
+        }[granularity]
         if span > MAX_PERIODS:
             raise forms.ValidationError(
                 _("Choose at most %(count)s periods; pick a coarser period or a shorter range."),

@@ -49,6 +49,24 @@ def test_periods_are_local_days_iso_weeks_and_calendar_months():
     assert len(periods_between("month", date(2025, 12, 31), date(2026, 2, 1))) == 3
 
 
+def test_30_day_windows_count_back_from_today_and_never_hold_today():
+    from analytics.periods import period_span_before
+
+    today = date(2026, 3, 31)
+    last = period_relative("30d", 0, today=today)
+    assert (last.start, last.end) == (datetime(2026, 3, 1, tzinfo=TZ), datetime(2026, 3, 31, tzinfo=TZ))
+    before = period_relative("30d", -1, today=today)
+    assert (before.start, before.end) == (datetime(2026, 1, 30, tzinfo=TZ), datetime(2026, 3, 1, tzinfo=TZ))
+    assert period_of("30d", date(2026, 3, 1), today=today) == last
+    assert period_of("30d", date(2026, 2, 28), today=today) == before
+    assert period_of("30d", today, today=today) == last  # today is not over: the last window holds it
+    # this month so far (2 days and 15 hours) against the same span at the start of last month
+    span = period_span_before(
+        period_of("month", date(2026, 3, 3)), granularity="month", until=datetime(2026, 3, 3, 15, tzinfo=TZ)
+    )
+    assert (span.start, span.end) == (datetime(2026, 2, 1, tzinfo=TZ), datetime(2026, 2, 3, 15, tzinfo=TZ))
+
+
 @pytest.mark.django_db
 def test_snapshot_holds_overall_and_each_dimension_and_rerun_replaces_it():
     # given two tickets on 10 March
@@ -125,12 +143,16 @@ def test_compute_reports_refuses_bad_dates(args, message):
 SCHEDULED = {name: entry for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("reports-")}
 
 
-def test_schedule_has_today_yesterday_last_week_and_last_month():
+def test_schedule_has_current_and_previous_periods_and_the_last_30_days():
     assert {(e["kwargs"]["granularity"], e["kwargs"]["offset"]) for e in SCHEDULED.values()} == {
         ("day", 0),
         ("day", -1),
+        ("week", 0),
         ("week", -1),
+        ("month", 0),
         ("month", -1),
+        ("30d", 0),
+        ("30d", -1),
     }
 
 
@@ -143,8 +165,10 @@ def test_scheduled_reports_run_through_a_real_worker(worker_app, manager_client)
         # when beat's four report entries are sent through the broker, as beat sends them
         for entry in SCHEDULED.values():
             worker_app.send_task(entry["task"], kwargs=entry["kwargs"])
-        # then the worker computes the four periods
-        assert wait_until(lambda: ReportRun.objects.filter(computed_at__isnull=False).count() == 4, timeout=60)
+        # then the worker computes every period
+        assert wait_until(
+            lambda: ReportRun.objects.filter(computed_at__isnull=False).count() == len(SCHEDULED), timeout=90
+        )
     today = ReportSnapshot.objects.get(granularity="day", start=period_relative("day", 0).start, dimension="overall")
     assert today.data["volume"]["created"] == 2
     # and the report pages show what the worker computed
@@ -152,7 +176,7 @@ def test_scheduled_reports_run_through_a_real_worker(worker_app, manager_client)
     assert page.context["current"] == today
     assert page.context["tables"][0].rows[-1][1] == 2
     monthly = manager_client.get(reverse("reports:volume"), {"granularity": "month"})
-    assert monthly.context["current"].start == period_relative("month", -1).start
+    assert monthly.context["current"].start == period_relative("month", 0).start
 
 
 @pytest.mark.django_db

@@ -245,3 +245,7 @@ HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR = env.int("HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR
 HELPDESK_EMAIL_MAX_ATTACHMENTS = env.int("HELPDESK_EMAIL_MAX_ATTACHMENTS", default=20)
 # One-click CSAT links in mails stay valid this many days.
 HELPDESK_CSAT_LINK_DAYS = env.int("HELPDESK_CSAT_LINK_DAYS", default=30)
+
+# Reports. A figure resting on fewer answers or tickets than this is shown as "too few",
+# never as a trend.
+HELPDESK_REPORT_MIN_SAMPLE = env.int("HELPDESK_REPORT_MIN_SAMPLE", default=10)

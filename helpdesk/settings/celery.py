@@ -120,4 +120,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=0, day_of_month=1),
         "kwargs": {"granularity": "month", "offset": -1},
     },
+    # This week and this month so far (each with the same span of the period before, to
+    # compare like with like): hourly, at :50.
+    "reports-this-week": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(minute=50),
+        "kwargs": {"granularity": "week", "offset": 0},
+    },
+    "reports-this-month": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(minute=52),
+        "kwargs": {"granularity": "month", "offset": 0},
+    },
+    # The last 30 days, the pages' default, and the 30 days before them: daily at 00:30
+    # and 00:35.
+    "reports-last-30-days": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(hour=0, minute=30),
+        "kwargs": {"granularity": "30d", "offset": 0},
+    },
+    "reports-30-days-before": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(hour=0, minute=35),
+        "kwargs": {"granularity": "30d", "offset": -1},
+    },
 }
