@@ -10,7 +10,6 @@ from django.utils import timezone
 from .metrics import Period
 from .models import Granularity
 
-
 ROLLING_DAYS = 30
 
 

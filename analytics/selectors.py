@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import AgentTier, Course, User
 from tickets.models import Category, Channel
 
-from .metrics.db import NONE_KEY
 from .headlines import HEADLINE_BY_KEY, figure_at
+from .metrics.db import NONE_KEY
 from .models import Dimension, Granularity, ReportRun, ReportSnapshot, ReportTarget
 from .periods import ROLLING_DAYS, midnight, period_first_day, period_of, period_shift
 

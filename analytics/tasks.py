@@ -41,7 +41,7 @@ class ReportTask(Task):
 def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, day: str | None = None) -> bool:
     """Compute the snapshots of one period: the one holding ``day`` (ISO date) if given,
     else the period ``offset`` periods from the current one (0 today/this week/this month/
-    the last 30 days, −1 yesterday/last week/last month/the 30 days before). Idempotent; skipped while another run holds the
-    period's lock. Returns whether it computed."""
+    the last 30 days, −1 yesterday/last week/last month/the 30 days before). Idempotent;
+    skipped while another run holds the period's lock. Returns whether it computed."""
     period = period_of(granularity, date.fromisoformat(day)) if day else period_relative(granularity, offset)
     return report_snapshot_compute(granularity=granularity, period=period)
