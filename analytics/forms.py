@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .headlines import HEADLINE_BY_KEY
 from .metrics.db import DIMENSION_FIELDS
-from .models import Dimension, Granularity
+from .models import DigestFrequency, Dimension, Granularity, ReportAlert, TargetMetric
 from .periods import period_first_day, period_shift
 from .selectors import ReportScope, dimension_choices
 
@@ -86,3 +87,41 @@ class ReportRefreshForm(forms.Form):
         if day > timezone.localdate() + timedelta(days=1):
             raise forms.ValidationError(_("Reports cannot be computed for the future."), code="future")
         return day
+
+
+class DigestForm(forms.Form):
+    frequencies = forms.MultipleChoiceField(
+        label=_("Send me the key figures"),
+        choices=DigestFrequency.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class AlertForm(forms.ModelForm):
+    class Meta:
+        model = ReportAlert
+        fields = ["metric", "direction", "threshold", "window_days"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        metric, threshold = data.get("metric"), data.get("threshold")
+        if metric and threshold is not None and HEADLINE_BY_KEY[metric].kind == "pct" and threshold > 100:
+            self.add_error("threshold", _("A share is at most 100%."))
+        return data
+
+
+class TargetsForm(forms.Form):
+    """One optional field per target figure; empty removes the target."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for metric, label in TargetMetric.choices:
+            kind = HEADLINE_BY_KEY[metric].kind
+            self.fields[metric] = forms.FloatField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=100 if kind == "pct" else None,
+                help_text=_("in %") if kind == "pct" else _("in minutes"),
+            )

@@ -45,3 +45,20 @@ def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, 
     skipped while another run holds the period's lock. Returns whether it computed."""
     period = period_of(granularity, date.fromisoformat(day)) if day else period_relative(granularity, offset)
     return report_snapshot_compute(granularity=granularity, period=period)
+
+
+@shared_task(ignore_result=True)
+def report_digests_send_task(frequency: str) -> int:
+    """Mail every manager's digest of ``frequency`` (day, week, month) not sent yet for the
+    last whole period. Idempotent: a period is sent once per subscription."""
+    from .notifications import digests_send_due
+
+    return digests_send_due(frequency=frequency)
+
+
+@shared_task(ignore_result=True)
+def report_alerts_check_task() -> int:
+    """Evaluate every alert; mail the ones that start firing (once per crossing)."""
+    from .notifications import alerts_check
+
+    return alerts_check()

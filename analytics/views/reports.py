@@ -187,6 +187,8 @@ REPORT_PAGES = [
     ("reports:agents", gettext_lazy("Agents")),
     ("reports:customers", gettext_lazy("Customers")),
     ("reports:learners", gettext_lazy("Learners")),
+    ("reports:staffing", gettext_lazy("Staffing")),
+    ("reports:subscriptions", gettext_lazy("Digests, alerts and targets")),
 ]
 
 

@@ -249,3 +249,5 @@ HELPDESK_CSAT_LINK_DAYS = env.int("HELPDESK_CSAT_LINK_DAYS", default=30)
 # Reports. A figure resting on fewer answers or tickets than this is shown as "too few",
 # never as a trend.
 HELPDESK_REPORT_MIN_SAMPLE = env.int("HELPDESK_REPORT_MIN_SAMPLE", default=10)
+# Staffing: minutes of agent work one public reply takes (handling time = replies per ticket × this).
+HELPDESK_STAFFING_MINUTES_PER_REPLY = env.float("HELPDESK_STAFFING_MINUTES_PER_REPLY", default=6.0)

@@ -144,4 +144,27 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=35),
         "kwargs": {"granularity": "30d", "offset": -1},
     },
+    # Managers' digests of yesterday, last week and last month, by mail (after the
+    # snapshots above): daily at 07:30, Mondays at 07:35, on the 1st at 07:40.
+    "digests-daily": {
+        "task": "analytics.tasks.report_digests_send_task",
+        "schedule": crontab(hour=7, minute=30),
+        "kwargs": {"frequency": "day"},
+    },
+    "digests-weekly": {
+        "task": "analytics.tasks.report_digests_send_task",
+        "schedule": crontab(hour=7, minute=35, day_of_week=1),
+        "kwargs": {"frequency": "week"},
+    },
+    "digests-monthly": {
+        "task": "analytics.tasks.report_digests_send_task",
+        "schedule": crontab(hour=7, minute=40, day_of_month=1),
+        "kwargs": {"frequency": "month"},
+    },
+    # Managers' threshold alerts over their last days; mail once per crossing. Every 15
+    # minutes (:07, :22, :37, :52).
+    "report-alerts-check": {
+        "task": "analytics.tasks.report_alerts_check_task",
+        "schedule": crontab(minute="7-59/15"),
+    },
 }

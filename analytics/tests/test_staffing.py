@@ -1,0 +1,58 @@
+"""Staffing: Erlang C against a published worked example, the forecast and the page."""
+
+import pytest
+from django.urls import reverse
+
+from analytics.staffing import (
+    HOURS_A_WEEK,
+    agents_needed,
+    erlang_c,
+    forecast_error,
+    forecast_week,
+    service_level,
+)
+
+
+def test_erlang_c_matches_the_published_worked_example():
+    # The call centre example of "Erlang C formula – made simple" (callcentrehelper.com):
+    # 100 calls in 30 minutes (200 an hour), 180 s handling time: 10 Erlangs; target 80 %
+    # answered within 20 seconds. Published: 11 agents P(wait) 68.2 %, service level 39.0 %;
+    # 12 agents 44.9 %, 64.0 %; 13 agents 28.5 %, 79.6 %; 14 agents 17.4 %, 88.8 %.
+    published = {11: (0.682, 0.390), 12: (0.449, 0.640), 13: (0.285, 0.796), 14: (0.174, 0.888)}
+    for agents, (waits, level) in published.items():
+        assert erlang_c(agents, 10.0) == pytest.approx(waits, abs=0.001)
+        assert service_level(agents, arrivals_per_hour=200, handle_seconds=180, target_seconds=20) == pytest.approx(
+            level, abs=0.001
+        )
+    assert agents_needed(arrivals_per_hour=200, handle_seconds=180, target_seconds=20, target_share=0.8) == 14
+    # no arrivals, no agents; agents who cannot keep up always make tickets wait
+    assert agents_needed(arrivals_per_hour=0, handle_seconds=180, target_seconds=20, target_share=0.8) == 0
+    assert erlang_c(10, 10.0) == 1.0
+
+
+def test_forecast_learns_the_weekly_pattern_and_reports_its_error():
+    # given six identical weeks: 4 tickets at 10:00 each weekday, 1 otherwise
+    week = [4.0 if hour % 24 == 10 and hour < 5 * 24 else 1.0 for hour in range(HOURS_A_WEEK)]
+    history = week * 6
+    forecast = forecast_week(history)
+    assert forecast[10] == pytest.approx(4.0, abs=0.1)
+    assert forecast[11] == pytest.approx(1.0, abs=0.1)
+    error = forecast_error(history)
+    assert error["weeks"] == 2
+    assert error["mae_per_hour"] < 0.1
+    assert forecast_error(week * 2) is None  # too short to hold weeks back
+
+
+@pytest.mark.django_db
+def test_staffing_page_shows_needed_beside_available_and_the_forecast_error(manager_client):
+    response = manager_client.get(reverse("reports:staffing"), {"target_minutes": "30", "target_share": "80"})
+    assert response.status_code == 200
+    table = response.context["tables"][0]
+    assert len(table.rows) == HOURS_A_WEEK
+    page = response.content.decode()
+    assert "Forecast error on held-back weeks" in page
+    bad = manager_client.get(reverse("reports:staffing"), {"target_share": "150"})
+    assert bad.status_code == 200
+    assert "Ensure this value is less than or equal to 99.9." in bad.content.decode()
+    export = manager_client.get(reverse("reports:staffing"), {"export": "staffing"})
+    assert export["Content-Type"].startswith("text/csv")
