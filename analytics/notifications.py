@@ -185,11 +185,12 @@ def alerts_check(*, now: datetime | None = None) -> int:
             crossed = value < alert.threshold if alert.direction == AlertDirection.BELOW else value > alert.threshold
             if not crossed:
                 fields["firing_since"] = None
-            elif alert.firing_since is None:
-                # Claim the crossing on the row first, so that two runs never both mail it.
-                if ReportAlert.objects.filter(pk=alert.pk, firing_since__isnull=True).update(firing_since=now):
-                    _alert_mail(alert, value=value, sample=sample)
-                    fired += 1
+            # Claim the crossing on the row first, so that two runs never both mail it.
+            elif alert.firing_since is None and ReportAlert.objects.filter(
+                pk=alert.pk, firing_since__isnull=True
+            ).update(firing_since=now):
+                _alert_mail(alert, value=value, sample=sample)
+                fired += 1
         ReportAlert.objects.filter(pk=alert.pk).update(**fields)
     return fired
 
