@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from helpdesk.selectors import heartbeat_is_stale, heartbeat_latest
 from tickets.services.escalation import EscalationRule
@@ -64,7 +64,10 @@ class OverviewView(ReportPageView):
         chart = line_chart(
             _("Tickets created and resolved"),
             self.labels(),
-            [(_("Created"), self.trend("volume", "created")), (_("Resolved"), self.trend("volume", "resolved"))],
+            [
+                (pgettext("count of tickets", "Created"), self.trend("volume", "created")),
+                (_("Resolved"), self.trend("volume", "resolved")),
+            ],
             integer=True,
         )
         return {"kpis": kpis, "charts": [chart], "tables": [table]}
@@ -260,7 +263,10 @@ class TimesView(ReportPageView):
                 self.labels(),
                 [
                     (_("First response"), [_minutes(v) for v in self.trend("first_response", "median_seconds")]),
-                    (_("Resolution"), [_minutes(v) for v in self.trend("resolution", "median_seconds")]),
+                    (
+                        pgettext("duration", "Resolution"),
+                        [_minutes(v) for v in self.trend("resolution", "median_seconds")],
+                    ),
                 ],
             ),
         ]
@@ -273,7 +279,7 @@ class VolumeView(ReportPageView):
 
     def build(self) -> dict[str, Any]:
         columns = [
-            Column(_("Created"), "int"),
+            Column(pgettext("count of tickets", "Created"), "int"),
             Column(_("Resolved in the period"), "int"),
             Column(_("Resolution rate (of tickets created)"), "pct"),
             Column(_("Resolved within 24 h (of tickets created)"), "pct"),
@@ -314,7 +320,7 @@ class VolumeView(ReportPageView):
             _("Created, resolved and backlog"),
             self.labels(),
             [
-                (_("Created"), self.trend("volume", "created")),
+                (pgettext("count of tickets", "Created"), self.trend("volume", "created")),
                 (_("Resolved"), self.trend("volume", "resolved")),
                 (_("Backlog"), self.trend("volume", "backlog")),
             ],
