@@ -250,3 +250,17 @@ def business_minutes_between(start: datetime, end: datetime, calendar: BusinessC
             break
         total += min(hi, end) - lo
     return total.total_seconds() / 60
+
+
+def open_intervals(start: datetime, end: datetime, calendar: BusinessCalendar) -> list[tuple[datetime, datetime]]:
+    """The calendar's opening intervals (UTC) within [start, end), in order, clipped to it:
+    what a caller measuring many durations at once (the reports) sums over."""
+    _require_aware("start", start)
+    _require_aware("end", end)
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    intervals = []
+    for lo, hi in _open_intervals(start, calendar, until=end):
+        if lo >= end:
+            break
+        intervals.append((lo, min(hi, end)))
+    return intervals

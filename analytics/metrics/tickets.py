@@ -17,6 +17,7 @@ from django.db.models.functions import Greatest, Ln
 from kb.selectors import help_center_deflection as visits_deflection
 from tickets.models import CSATResponse, NPSResponse, Ticket, TicketEvent
 
+from .business_time import business_times
 from .db import DIMENSION_FIELDS, NO_FILTERS, Filters, Period, SecondsBetween, finish, group_key, grouped, percentiles
 
 # Thresholds of the P(response < t) curve, in minutes.
@@ -111,7 +112,7 @@ def _times(queryset: Any, value: Any, group_by: str | None, *, curve: bool) -> d
     return rows
 
 
-def _time_result(row: dict[str, Any], *, curve: bool) -> dict | None:
+def _time_result(row: dict[str, Any], *, curve: bool, business: dict | None = None) -> dict | None:
     if not row or not row["count"]:
         return None
     result: dict[str, Any] = {
@@ -121,6 +122,8 @@ def _time_result(row: dict[str, Any], *, curve: bool) -> dict | None:
         "p90_seconds": _seconds(row["percentiles"].get(0.9)),
         "stddev_seconds": _seconds(row["deviation"]),
     }
+    if business is not None:
+        result["business"] = business
     if curve:
         mu, sigma = row["log_mean"], row["log_deviation"] or 0.0
         points = [
@@ -147,10 +150,12 @@ def first_response_time(*, period: Period, filters: Filters = NO_FILTERS, group_
     first response falls in the period; automatic replies never set ``first_responded_at``.
     Mean, median, p90, standard deviation and the P(response < t) curve, empirical beside
     the log-normal model Φ((ln t − μ)/σ), μ and σ the mean and standard deviation of the
-    logarithms of the same times, with its largest gap to the observed curve."""
+    logarithms of the same times, with its largest gap to the observed curve. Under
+    ``business``, the same times in business hours (``business_time``)."""
     tickets = tickets_counted(filters).filter(period.lookup("first_responded_at"))
     rows = _times(tickets, SecondsBetween("first_responded_at", "created_at"), group_by, curve=True)
-    return finish(rows, lambda key, row: _time_result(row, curve=True), group_by)
+    business = business_times(tickets, "created_at", "first_responded_at", group_by)
+    return finish(rows, lambda key, row: _time_result(row, curve=True, business=business.get(key)), group_by)
 
 
 def auto_answer_time(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
@@ -163,11 +168,13 @@ def auto_answer_time(*, period: Period, filters: Filters = NO_FILTERS, group_by:
 
 def resolution_time(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
     """Seconds from creation to resolution, minus the time spent waiting on the customer
-    (``sla_paused_minutes``), over the tickets resolved in the period."""
+    (``sla_paused_minutes``), over the tickets resolved in the period. Under ``business``,
+    the same in business hours (``business_time``)."""
     tickets = tickets_counted(filters).filter(period.lookup("resolved_at"))
     value = SecondsBetween("resolved_at", "created_at") - F("sla_paused_minutes") * 60.0
     rows = _times(tickets, value, group_by, curve=False)
-    return finish(rows, lambda key, row: _time_result(row, curve=False), group_by)
+    business = business_times(tickets, "created_at", "resolved_at", group_by, minus_paused=True)
+    return finish(rows, lambda key, row: _time_result(row, curve=False, business=business.get(key)), group_by)
 
 
 def sla_compliance(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:

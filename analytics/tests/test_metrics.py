@@ -487,3 +487,56 @@ def test_help_center_deflection_counts_visits_without_a_ticket_after_them():
         "suggestion_rate": 33.3,
     }
     assert metrics.help_center_deflection(period=EMPTY) is None
+
+
+def test_business_time_follows_the_china_calendar_across_the_spring_festival():
+    """Support hours Monday to Friday 09:00–18:00 following mainland China's calendar:
+    closed 15–23 February 2026 (the Spring Festival), open on the make-up Saturday 14."""
+    from tickets.models import BusinessHours, SLAPolicy
+
+    weekdays = {str(day): [["09:00", "18:00"]] for day in range(5)}
+    BusinessHours.objects.filter(name="Support hours").update(weekly=weekdays, follows_china_calendar=True)
+    assert SLAPolicy.objects.get(priority="normal").business_hours.name == "Support hours"
+    assert SLAPolicy.objects.get(priority="urgent").business_hours is None  # around the clock
+    feb = Period(start=datetime(2026, 2, 1, tzinfo=TZ), end=datetime(2026, 3, 1, tzinfo=TZ))
+
+    def moment(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 2, day, hour, minute, tzinfo=TZ)
+
+    # Friday 13, 17:00 → Tuesday 24, 10:00: 1 h on Friday + 9 h on the make-up Saturday +
+    # the holiday closed + 1 h on Tuesday = 11 h; resolved Wednesday 25, 12:00 (9 h on
+    # Tuesday, 3 h on Wednesday: 22 h) less 60 business minutes waiting on the customer.
+    ticket(
+        priority="normal",
+        created_at=moment(13, 17),
+        first_responded_at=moment(24, 10),
+        resolved_at=moment(25, 12),
+        sla_paused_minutes=60,
+    )
+    # On the make-up Saturday itself: 30 minutes, all of them working time.
+    ticket(priority="normal", created_at=moment(14, 10), first_responded_at=moment(14, 10, 30))
+    # Urgent tickets run around the clock, holiday or not: 10 minutes.
+    ticket(priority="urgent", channel=Channel.PHONE, created_at=moment(20, 10), first_responded_at=moment(20, 10, 10))
+
+    response = metrics.first_response_time(period=feb)
+    assert response["median_seconds"] == pytest.approx(1800.0)  # wall clock: 600, 1800, 11 days 17 h
+    assert response["business"] == {
+        "count": 3,
+        "mean_seconds": pytest.approx((39600 + 1800 + 600) / 3, abs=0.1),
+        "median_seconds": 1800.0,
+        "p90_seconds": pytest.approx(1800 + 0.8 * (39600 - 1800)),  # linear, as percentile_cont
+    }
+    by_channel = metrics.first_response_time(period=feb, group_by="channel")
+    assert by_channel[Channel.PHONE]["business"]["median_seconds"] == 600.0
+    assert by_channel[Ticket._meta.get_field("channel").default]["business"]["count"] == 2
+    resolution = metrics.resolution_time(period=feb)
+    assert resolution["business"]["median_seconds"] == pytest.approx(22 * 3600 - 3600)
+    assert resolution["median_seconds"] == pytest.approx((12 * 24 - 5) * 3600 - 3600)  # wall clock
+
+
+def test_business_time_is_left_out_when_every_clock_runs_around_the_clock(day_tickets):
+    from tickets.models import SLAPolicy
+
+    SLAPolicy.objects.update(business_hours=None)
+    assert "business" not in metrics.first_response_time(period=DAY)
+    assert "business" not in metrics.resolution_time(period=DAY)

@@ -23,6 +23,10 @@ DAY = {"granularity": "day"}
 PAGES = ["home", "satisfaction", "times", "volume", "escalations", "deflection", "agents", "customers", "learners"]
 
 
+def computed_today_snapshot() -> dict:
+    return ReportSnapshot.objects.get(granularity="day", dimension="overall").data
+
+
 @pytest.fixture
 def computed_today() -> date:
     today = timezone.localdate()
@@ -119,6 +123,10 @@ def test_times_page_shows_the_curve_and_breakdowns(manager_client, computed_toda
     assert [row[0] for row in tables["by-channel"].rows] == ["Email", "Web form"]
     assert tables["trend"].rows[-1][1] == 2  # first responses
     assert tables["trend"].rows[-1][2] == pytest.approx(720.0)  # median of 4 and 20 minutes
+    labels = [column.label for column in tables["trend"].columns]
+    business = labels.index("First response in business hours, median")
+    first_responses = computed_today_snapshot()["first_response"]
+    assert tables["trend"].rows[-1][business] == first_responses["business"]["median_seconds"]
     curve = tables["response-curve"].rows
     assert curve[0] == [5, 50.0, pytest.approx(curve[0][2])]
     assert "<svg" in response.content.decode()
