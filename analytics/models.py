@@ -65,6 +65,29 @@ class ReportSnapshot(models.Model):
         return f"{self.granularity} {self.start:%Y-%m-%d} {self.dimension} {self.key}".rstrip()
 
 
+class StaffingForecast(models.Model):
+    """One week's forecast for the staffing page, computed by beat from the weeks before it
+    (``analytics.services.staffing_forecast_compute``): the arrivals per hour of the week
+    (168, from the week's Monday 00:00), the agent work per ticket and the forecast's error
+    on held-back weeks. The page applies the manager's target to it (Erlang C) when read."""
+
+    week_start = models.DateTimeField(_("week start"), unique=True)
+    arrivals = models.JSONField(_("tickets forecast per hour"), default=list)
+    handle_seconds = models.FloatField(_("agent work per ticket (seconds)"))
+    handle_sample = models.PositiveIntegerField(_("resolved tickets the work rests on"))
+    history_tickets = models.PositiveIntegerField(_("tickets in the history"))
+    error = models.JSONField(_("forecast error on held-back weeks"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staffing forecast")
+        verbose_name_plural = _("staffing forecasts")
+        ordering = ["-week_start"]
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%Y-%m-%d}"
+
+
 class ReportRun(models.Model):
     granularity = models.CharField(_("granularity"), max_length=5, choices=Granularity.choices)
     start = models.DateTimeField(_("period start"))

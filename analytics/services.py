@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from . import metrics
 from .metrics import Period
-from .models import Dimension, ReportRun, ReportSnapshot
+from .models import Dimension, ReportRun, ReportSnapshot, StaffingForecast
 from .periods import period_span_before
 
 logger = logging.getLogger(__name__)
@@ -157,6 +157,18 @@ def report_snapshot_compute(*, granularity: str, period: Period) -> bool:
                 computed_at=now, duration_ms=int((time.monotonic() - began) * 1000), runs=F("runs") + 1
             )
     return True
+
+
+def staffing_forecast_compute(*, today: date | None = None) -> StaffingForecast:
+    """Compute this week's staffing forecast (``staffing.staffing_forecast_data``) and store
+    it in place of the week's stored one. Idempotent: the week's row is replaced."""
+    from .staffing import staffing_forecast_data
+
+    data = staffing_forecast_data(today=today)
+    forecast, _ = StaffingForecast.objects.update_or_create(
+        week_start=data.pop("week_start"), defaults={**data, "computed_at": timezone.now()}
+    )
+    return forecast
 
 
 def report_refresh_request(*, granularity: str, day: date) -> None:

@@ -15,7 +15,7 @@ how many are available.
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -174,41 +174,52 @@ def agents_available(hours: list[datetime]) -> list[int]:
     return result
 
 
-@dataclass(frozen=True)
-class StaffingPlan:
-    week_start: datetime
-    rows: list[dict[str, Any]]
-    handle_seconds: float
-    handle_sample: int
-    history_tickets: int
-    error: dict[str, float] | None
+def week_start_of(day: date) -> datetime:
+    """Local midnight of the Monday of ``day``'s week."""
+    return timezone.make_aware(datetime.combine(day - timedelta(days=day.weekday()), datetime.min.time()))
 
 
-def staffing_plan(*, target_seconds: float, target_share: float, today: Any = None) -> StaffingPlan:
-    """This week (from Monday), hour by hour, forecast from the weeks before it: the
-    arrivals, the agents Erlang C needs for the target, and the agents available."""
-    today = today or timezone.localdate()
-    week_start = timezone.make_aware(datetime.combine(today - timedelta(days=today.weekday()), datetime.min.time()))
+def staffing_forecast_data(*, today: date | None = None) -> dict[str, Any]:
+    """This week's forecast (from Monday), from the ``HISTORY_WEEKS`` weeks before it: the
+    arrivals per hour, the agent work per ticket and the forecast's error on held-back
+    weeks. What beat stores (``StaffingForecast``); independent of the manager's target.
+    Three queries."""
+    week_start = week_start_of(today or timezone.localdate())
     history_start = week_start - timedelta(weeks=HISTORY_WEEKS)
     history = hourly_arrivals(start=history_start, weeks=HISTORY_WEEKS)
-    forecast = forecast_week(history)
     seconds, sample = handle_seconds(start=history_start, end=week_start)
-    hours = [week_start + timedelta(hours=index) for index in range(HOURS_A_WEEK)]
-    available = agents_available(hours)
-    rows = []
-    for moment, arrivals, free in zip(hours, forecast, available, strict=True):
-        needed = agents_needed(
-            arrivals_per_hour=arrivals,
-            handle_seconds=seconds,
-            target_seconds=target_seconds,
-            target_share=target_share,
-        )
-        rows.append({"at": moment, "arrivals": round(arrivals, 2), "needed": needed, "available": free})
-    return StaffingPlan(
-        week_start=week_start,
-        rows=rows,
-        handle_seconds=seconds,
-        handle_sample=sample,
-        history_tickets=int(sum(history)),
-        error=forecast_error(history),
-    )
+    return {
+        "week_start": week_start,
+        "arrivals": [round(value, 4) for value in forecast_week(history)],
+        "handle_seconds": seconds,
+        "handle_sample": sample,
+        "history_tickets": int(sum(history)),
+        "error": forecast_error(history),
+    }
+
+
+@dataclass(frozen=True)
+class StaffingPlan:
+    forecast: Any  # the StaffingForecast it rests on
+    rows: list[dict[str, Any]]
+
+
+def staffing_plan(forecast: Any, *, target_seconds: float, target_share: float) -> StaffingPlan:
+    """A stored week's forecast (``StaffingForecast``), hour by hour: the arrivals, the
+    agents Erlang C needs for the target, and the agents available now."""
+    hours = [forecast.week_start + timedelta(hours=index) for index in range(HOURS_A_WEEK)]
+    rows = [
+        {
+            "at": moment,
+            "arrivals": round(arrivals, 2),
+            "needed": agents_needed(
+                arrivals_per_hour=arrivals,
+                handle_seconds=forecast.handle_seconds,
+                target_seconds=target_seconds,
+                target_share=target_share,
+            ),
+            "available": free,
+        }
+        for moment, arrivals, free in zip(hours, forecast.arrivals, agents_available(hours), strict=True)
+    ]
+    return StaffingPlan(forecast=forecast, rows=rows)

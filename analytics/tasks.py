@@ -47,6 +47,22 @@ def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, 
     return report_snapshot_compute(granularity=granularity, period=period)
 
 
+@shared_task(
+    base=ReportTask,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=10,
+    retry_backoff_max=300,
+    max_retries=3,
+    ignore_result=True,
+)
+def staffing_forecast_compute_task() -> str:
+    """Store this week's staffing forecast (idempotent: the week's row is replaced).
+    Returns the week's first day."""
+    from .services import staffing_forecast_compute
+
+    return f"{staffing_forecast_compute().week_start:%Y-%m-%d}"
+
+
 @shared_task(ignore_result=True)
 def report_digests_send_task(frequency: str) -> int:
     """Mail every manager's digest of ``frequency`` (day, week, month) not sent yet for the

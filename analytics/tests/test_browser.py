@@ -75,6 +75,7 @@ def demo_reports(db, demo_clock) -> str:
             str(today),
             verbosity=0,
         )
+    call_command("compute_staffing", verbosity=0)
     from accounts.models import User
 
     manager = User.objects.get(email="manager@example.com")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import CustomerFactory
-from analytics.models import ReportRun, ReportSnapshot
+from analytics.models import ReportRun, ReportSnapshot, StaffingForecast
 from analytics.periods import period_of, period_relative, periods_between
 from analytics.services import report_period_lock, report_snapshot_compute
 from analytics.tasks import report_snapshot_compute_task
@@ -155,6 +155,14 @@ def test_schedule_has_current_and_previous_periods_and_the_last_30_days():
     }
 
 
+def _stored(model: type) -> int:
+    """Rows of ``model``; -1 while the worker's write transaction locks SQLite (see below)."""
+    try:
+        return model.objects.count()
+    except OperationalError:
+        return -1
+
+
 def _computed_runs() -> int:
     """Periods computed so far; while the worker's thread holds a write transaction, SQLite's
     shared in-memory test database refuses readers at once ("table is locked", no busy
@@ -174,8 +182,11 @@ def test_scheduled_reports_run_through_a_real_worker(worker_app, manager_client)
         # when beat's report entries are sent through the broker, as beat sends them
         for entry in SCHEDULED.values():
             worker_app.send_task(entry["task"], kwargs=entry["kwargs"])
-        # then the worker computes every period
+        staffing = settings.CELERY_BEAT_SCHEDULE["staffing-forecast"]
+        worker_app.send_task(staffing["task"], kwargs=staffing.get("kwargs", {}))
+        # then the worker computes every period, and this week's staffing forecast
         assert wait_until(lambda: _computed_runs() == len(SCHEDULED), timeout=90)
+        assert wait_until(lambda: _stored(StaffingForecast) == 1, timeout=60)
     today = ReportSnapshot.objects.get(granularity="day", start=period_relative("day", 0).start, dimension="overall")
     assert today.data["volume"]["created"] == 2
     # and the report pages show what the worker computed

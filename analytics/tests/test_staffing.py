@@ -1,8 +1,14 @@
 """Staffing: Erlang C against a published worked example, the forecast and the page."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import CustomerFactory
+from analytics.models import StaffingForecast
+from analytics.services import staffing_forecast_compute
 from analytics.staffing import (
     HOURS_A_WEEK,
     agents_needed,
@@ -11,6 +17,10 @@ from analytics.staffing import (
     forecast_week,
     service_level,
 )
+from analytics.tasks import staffing_forecast_compute_task
+from tickets.models import Ticket
+
+TZ = ZoneInfo("Asia/Shanghai")
 
 
 def test_erlang_c_matches_the_published_worked_example():
@@ -44,7 +54,59 @@ def test_forecast_learns_the_weekly_pattern_and_reports_its_error():
 
 
 @pytest.mark.django_db
+def test_staffing_forecast_is_stored_once_per_week_and_replaced_on_each_run(time_machine):
+    time_machine.move_to(datetime(2026, 3, 11, 9, tzinfo=TZ), tick=False)  # a Wednesday
+    # given 12 tickets on Tuesday 3 March, 10:00–11:00, one week before
+    customer = CustomerFactory()
+    for minute in range(12):
+        Ticket.objects.create(subject="x", customer=customer, created_at=datetime(2026, 3, 3, 10, minute, tzinfo=TZ))
+    first = staffing_forecast_compute()
+    assert first.week_start == datetime(2026, 3, 9, tzinfo=TZ)  # this week's Monday
+    assert len(first.arrivals) == HOURS_A_WEEK
+    assert first.history_tickets == 12
+    # when it runs again (as beat does every night), the week's row is replaced, not doubled
+    time_machine.move_to(datetime(2026, 3, 12, 0, 45, tzinfo=TZ), tick=False)
+    staffing_forecast_compute_task.delay()
+    assert StaffingForecast.objects.count() == 1
+    assert StaffingForecast.objects.get().computed_at > first.computed_at
+    # and next Monday starts a row of its own
+    time_machine.move_to(datetime(2026, 3, 16, 0, 45, tzinfo=TZ), tick=False)
+    staffing_forecast_compute()
+    assert list(StaffingForecast.objects.values_list("week_start", flat=True)) == [
+        datetime(2026, 3, 16, tzinfo=TZ),
+        datetime(2026, 3, 9, tzinfo=TZ),
+    ]
+
+
+@pytest.mark.django_db
+def test_staffing_page_reads_the_stored_forecast(manager_client, time_machine):
+    time_machine.move_to(datetime(2026, 3, 11, 9, tzinfo=TZ), tick=False)
+    # before beat has run: the page says so
+    response = manager_client.get(reverse("reports:staffing"))
+    assert response.status_code == 200
+    assert "has not been computed yet" in response.content.decode()
+    # given a stored forecast of 200 tickets an hour on Monday 09:00, 180 s of work each
+    arrivals = [0.0] * HOURS_A_WEEK
+    arrivals[9] = 200.0
+    StaffingForecast.objects.create(
+        week_start=datetime(2026, 3, 9, tzinfo=TZ),
+        arrivals=arrivals,
+        handle_seconds=180.0,
+        handle_sample=40,
+        history_tickets=1234,
+        error=None,
+    )
+    # then the page applies the target to it (Erlang C, 10 Erlangs): 80 % within 30 s needs
+    # 13 agents (1 − 0.285 × e^(−3 × 30/180) = 82.7 %; 12 agents: 1 − 0.449 × e^(−2 × 30/180) = 67.8 %)
+    response = manager_client.get(reverse("reports:staffing"), {"target_minutes": "0.5", "target_share": "80"})
+    rows = response.context["tables"][0].rows
+    assert [row[1:3] for row in rows[8:11]] == [[0.0, 0], [200.0, 13], [0.0, 0]]
+    assert "1234" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_staffing_page_shows_needed_beside_available_and_the_forecast_error(manager_client):
+    staffing_forecast_compute()
     response = manager_client.get(reverse("reports:staffing"), {"target_minutes": "30", "target_share": "80"})
     assert response.status_code == 200
     table = response.context["tables"][0]

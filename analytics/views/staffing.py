@@ -15,7 +15,8 @@ from accounts.roles import VIEW_REPORTS
 from helpdesk.access import SurfaceAccessMixin
 
 from ..charts import line_chart
-from ..staffing import staffing_plan
+from ..models import StaffingForecast
+from ..staffing import staffing_plan, week_start_of
 from .reports import REPORT_PAGES
 from .tables import Column, Table, table_csv_response
 
@@ -38,7 +39,17 @@ class StaffingView(SurfaceAccessMixin, View):
         if form.is_bound and form.is_valid():
             minutes = form.cleaned_data["target_minutes"] or minutes
             share = form.cleaned_data["target_share"] or share
-        plan = staffing_plan(target_seconds=minutes * 60, target_share=share / 100)
+        forecast = StaffingForecast.objects.filter(week_start=week_start_of(timezone.localdate())).first()
+        context: dict[str, Any] = {
+            "title": _("Staffing"),
+            "pages": REPORT_PAGES,
+            "form": form,
+            "forecast": forecast,
+            "query": request.GET.urlencode(),
+        }
+        if forecast is None:
+            return render(request, "analytics/reports/staffing.html", context)
+        plan = staffing_plan(forecast, target_seconds=minutes * 60, target_share=share / 100)
         rows = [
             [
                 f"{timezone.localtime(row['at']):%a %m-%d %H:00}",
@@ -68,8 +79,8 @@ class StaffingView(SurfaceAccessMixin, View):
             % {
                 "share": f"{share:g}",
                 "minutes": f"{minutes:g}",
-                "handle": f"{plan.handle_seconds / 60:.1f}",
-                "sample": plan.handle_sample,
+                "handle": f"{forecast.handle_seconds / 60:.1f}",
+                "sample": forecast.handle_sample,
             },
         )
         if request.GET.get("export") == table.name:
@@ -81,14 +92,5 @@ class StaffingView(SurfaceAccessMixin, View):
             [(_("Agents needed"), [row[2] for row in rows]), (_("Agents available"), [row[3] for row in rows])],
             integer=True,
         )
-        context: dict[str, Any] = {
-            "title": _("Staffing"),
-            "pages": REPORT_PAGES,
-            "form": form,
-            "plan": plan,
-            "charts": [chart],
-            "tables": [table],
-            "query": request.GET.urlencode(),
-            "short_hours": sum(1 for row in rows if row[4] < 0),
-        }
+        context.update(charts=[chart], tables=[table], short_hours=sum(1 for row in rows if row[4] < 0))
         return render(request, "analytics/reports/staffing.html", context)

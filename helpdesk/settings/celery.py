@@ -144,6 +144,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=35),
         "kwargs": {"granularity": "30d", "offset": -1},
     },
+    # This week's staffing forecast (from the 8 weeks before it): daily at 00:45, so a
+    # new week has its own from Monday morning and a fresh install from its first night.
+    "staffing-forecast": {
+        "task": "analytics.tasks.staffing_forecast_compute_task",
+        "schedule": crontab(hour=0, minute=45),
+    },
     # Managers' digests of yesterday, last week and last month, by mail (after the
     # snapshots above): daily at 07:30, Mondays at 07:35, on the 1st at 07:40.
     "digests-daily": {
