@@ -96,6 +96,9 @@ def page_snapshots() -> None:
     first = default_first("30d", today)
     call_command("compute_reports", "--missing", "--granularity", "30d", "--from", str(first), "--to", str(today))
     print(f"snapshots for the pages' default ranges (missing ones only): {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    call_command("compute_staffing")
+    print(f"this week's staffing forecast: {time.perf_counter() - started:.1f} s")
 
 
 def time_pages(requests: int) -> None:
@@ -112,6 +115,7 @@ def time_pages(requests: int) -> None:
             ("agents", "/reports/agents/"),
             ("customers", "/reports/customers/"),
             ("learners", "/reports/learners/"),
+            ("staffing", "/reports/staffing/"),
             ("times, one channel", "/reports/times/?segment=channel:email"),
             ("CSV export", "/reports/times/?export=trend"),
             ("API, 14 days by agent", "/api/reports/snapshots/?dimension=agent"),
