@@ -8,7 +8,9 @@ how many are available.
 - Handling time: agents' public replies per ticket resolved in the history, times the
   minutes one reply takes (``HELPDESK_STAFFING_MINUTES_PER_REPLY``).
 - Erlang C: the probability that a ticket waits, and the share answered within the target,
-  for n agents; the agents needed are the fewest that meet the target share.
+  for n agents; the agents needed are the fewest that meet the target share. Erlang A
+  (``erlang_a``: arrivals that leave when they wait too long) is the seam for live chat
+  (issue 14): ``agents_needed(..., patience_seconds=...)``.
 - Available: ``agents_available`` (today the agents marked available, in the hours the
   business calendar is open; live presence later replaces it in that one function).
 """
@@ -31,6 +33,8 @@ HISTORY_WEEKS = 8
 HELD_BACK_WEEKS = 2
 HOURS_A_WEEK = 7 * 24
 MAX_AGENTS = 500
+# Erlang A: the longest queue whose states are computed (one matrix of this size).
+MAX_QUEUE_STATES = 3000
 # Light regularisation: each hour of the week has one observation per week of history.
 RIDGE_ALPHA = 0.05
 
@@ -60,19 +64,87 @@ def service_level(agents: int, *, arrivals_per_hour: float, handle_seconds: floa
     return 1.0 - waits * math.exp(-(agents - traffic) * target_seconds / handle_seconds)
 
 
+def erlang_a(
+    agents: int, *, arrivals_per_hour: float, handle_seconds: float, patience_seconds: float, target_seconds: float
+) -> dict[str, float]:
+    """Erlang A (the M/M/n+M queue): arrivals that wait leave after an exponential patience
+    of mean ``patience_seconds`` (live chat, issue 14). Exact, from the stationary
+    distribution of the birth–death chain (death rate min(k, n)·μ + max(k − n, 0)·θ in
+    state k), truncated where its tail is negligible. Returns the probability of waiting,
+    of abandoning (θ · mean queue / λ) and the service level: the share of all arrivals
+    answered within ``target_seconds`` (an arrival finding j waiting ahead is answered once
+    j + 1 of the events "an agent frees up" (rate n·μ) and "one ahead leaves" happen
+    before its own patience runs out: one matrix exponential gives it for every j)."""
+    from scipy.linalg import expm
+
+    rate, service, patience = arrivals_per_hour / 3600.0, 1.0 / handle_seconds, 1.0 / patience_seconds
+    if rate <= 0:
+        return {"waits": 0.0, "abandons": 0.0, "service_level": 1.0}
+    log_p, state = [0.0], 0
+    while True:
+        state += 1
+        ratio = rate / (min(state, agents) * service + max(state - agents, 0) * patience)
+        log_p.append(log_p[-1] + math.log(ratio))
+        if state > agents and ratio < 1 and log_p[-1] - max(log_p) < math.log(1e-15):
+            break
+        if state > agents + MAX_QUEUE_STATES:
+            raise ValueError("Erlang A: patience too long for this load (the queue has no practical bound).")
+    top = max(log_p)
+    weights = [math.exp(value - top) for value in log_p]
+    total = sum(weights)
+    p = [weight / total for weight in weights]
+    queued = p[agents:]  # arrivals that find every agent busy, by how many wait ahead
+    waits = sum(queued)
+    abandons = patience * sum(ahead * share for ahead, share in enumerate(queued)) / rate
+    # The tagged arrival's generator: states "j ahead" (0 … len − 1), then answered, left.
+    size = len(queued)
+    generator = [[0.0] * (size + 2) for _ in range(size + 2)]
+    for ahead in range(size):
+        moves = agents * service + ahead * patience
+        generator[ahead][ahead - 1 if ahead else size] = moves
+        generator[ahead][size + 1] = patience
+        generator[ahead][ahead] = -(moves + patience)
+    answered = expm([[value * target_seconds for value in row] for row in generator])
+    within = sum(share * answered[ahead][size] for ahead, share in enumerate(queued))
+    return {"waits": waits, "abandons": abandons, "service_level": 1.0 - waits + within}
+
+
 def agents_needed(
-    *, arrivals_per_hour: float, handle_seconds: float, target_seconds: float, target_share: float
+    *,
+    arrivals_per_hour: float,
+    handle_seconds: float,
+    target_seconds: float,
+    target_share: float,
+    patience_seconds: float | None = None,
 ) -> int:
-    """The fewest agents whose service level reaches ``target_share`` (0–1)."""
+    """The fewest agents whose service level reaches ``target_share`` (0–1): Erlang C, or
+    Erlang A when arrivals leave after ``patience_seconds`` on average (live chat)."""
     if arrivals_per_hour <= 0:
         return 0
+    if patience_seconds:
+        # Erlang A is stable at any load and its service level grows with the agents: the
+        # fewest that reach the target, by bisection (each evaluation is a matrix exponential).
+        def level(agents: int) -> float:
+            return erlang_a(
+                agents,
+                arrivals_per_hour=arrivals_per_hour,
+                handle_seconds=handle_seconds,
+                patience_seconds=patience_seconds,
+                target_seconds=target_seconds,
+            )["service_level"]
+
+        low, high = 0, MAX_AGENTS  # level(low) < target (no agent answers anyone) <= level(high), or high is the cap
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if level(middle) >= target_share else (middle, high)
+        return high
     traffic = arrivals_per_hour * handle_seconds / 3600.0
     agents = max(1, math.floor(traffic) + 1)
     while agents < MAX_AGENTS:
-        level = service_level(
+        reached = service_level(
             agents, arrivals_per_hour=arrivals_per_hour, handle_seconds=handle_seconds, target_seconds=target_seconds
         )
-        if level >= target_share:
+        if reached >= target_share:
             return agents
         agents += 1
     return MAX_AGENTS

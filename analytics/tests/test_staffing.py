@@ -12,6 +12,7 @@ from analytics.services import staffing_forecast_compute
 from analytics.staffing import (
     HOURS_A_WEEK,
     agents_needed,
+    erlang_a,
     erlang_c,
     forecast_error,
     forecast_week,
@@ -118,3 +119,22 @@ def test_staffing_page_shows_needed_beside_available_and_the_forecast_error(mana
     assert "Ensure this value is less than or equal to 99.9." in bad.content.decode()
     export = manager_client.get(reverse("reports:staffing"), {"export": "staffing"})
     assert export["Content-Type"].startswith("text/csv")
+
+
+def test_erlang_a_matches_the_published_worked_example():
+    # pyworkforce's Erlang A guide (pyworkforce.rodrigo-arenas.com, "Erlang A (abandonment)"):
+    # 100 chats in 30 minutes, 3 minutes of handling, 5 minutes of patience, 20 seconds to
+    # answer, 13 agents: waiting probability 0.226, abandonment 0.025, service level 0.858.
+    figures = erlang_a(13, arrivals_per_hour=200, handle_seconds=180, patience_seconds=300, target_seconds=20)
+    assert figures["waits"] == pytest.approx(0.226, abs=0.001)
+    assert figures["abandons"] == pytest.approx(0.025, abs=0.001)
+    assert figures["service_level"] == pytest.approx(0.858, abs=0.001)
+    # abandonment shortens the queue: 13 agents meet 80 % in 20 s, where Erlang C needs 14
+    needed = agents_needed(
+        arrivals_per_hour=200, handle_seconds=180, target_seconds=20, target_share=0.8, patience_seconds=300
+    )
+    assert needed == 13
+    # endless patience is Erlang C again (the published Erlang C example above, 13 agents)
+    patient = erlang_a(13, arrivals_per_hour=200, handle_seconds=180, patience_seconds=1e9, target_seconds=20)
+    assert patient["waits"] == pytest.approx(erlang_c(13, 10.0), abs=1e-4)
+    assert patient["service_level"] == pytest.approx(0.796, abs=0.001)
