@@ -104,6 +104,32 @@ def test_overview_compares_whole_periods_with_the_one_before(manager_client, tim
     assert "−10 vs previous period" in response.content.decode()
 
 
+def test_key_figures_table_writes_each_change_in_its_figure_s_unit(manager_client, time_machine):
+    time_machine.move_to(datetime(2026, 3, 12, 9, tzinfo=TZ), tick=False)
+    for day, times in ((10, 5), (11, 6)):  # 10 tickets, then 12: enough to compare
+        for _ in range(times):
+            make_tickets(date(2026, 3, day))
+        report_snapshot_compute(granularity="day", period=period_of("day", date(2026, 3, day)))
+    response = manager_client.get(reverse("reports:home"), {**DAY, "end": "2026-03-11"})
+    kpis = {kpi["key"]: kpi for kpi in response.context["kpis"]}
+    [table] = response.context["tables"]
+    changes = {row[0]: html for row, (*_, (_numeric, html)) in zip(table.rows, table.cells, strict=True)}
+    assert changes[kpis["created"]["label"]] == "+2"
+    assert changes[kpis["first_response_median"]["label"]] == "±0.0 min"  # 12 minutes both days
+    assert changes[kpis["csat"]["label"]] == "±0.0 pts"  # 50 % both days
+
+
+def test_changes_are_written_in_their_figure_s_unit():
+    from analytics.views.tables import Cell
+
+    assert Cell(-7716.0, "seconds", change=True).html() == "−2.1 h"  # not "-128.6"
+    assert Cell(-300.0, "seconds", change=True).html() == "−5.0 min"
+    assert Cell(3.25, "pct", change=True).html() == "+3.2 pts"
+    assert Cell(-12.5, "money", change=True).html() == "−¥12.50"
+    assert Cell(4, "int", change=True).html() == "+4"
+    assert "no data" in Cell(None, "pct", change=True).html()
+
+
 def test_overview_shows_the_distance_to_each_target(manager_client, computed_today):
     ReportTarget.objects.create(metric="csat", value=80)
     ReportTarget.objects.create(metric="first_response_median", value=5)

@@ -19,10 +19,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    """A figure whose kind differs from its column's (a table listing different metrics)."""
+    """A figure whose kind differs from its column's (a table listing different metrics);
+    ``change``: a signed difference in the figure's unit ("−2.1 h", "+3.0 pts")."""
 
     value: Any
     kind: str
+    change: bool = False
+
+    def html(self) -> str:
+        from analytics.templatetags.reports import change, figure
+
+        return figure(self.value, self.kind) if not self.change or self.value is None else change(self.value, self.kind)
 
 
 @dataclass
@@ -42,7 +49,7 @@ class Table:
         kinds = [(column.kind not in ("text", "link"), column.kind) for column in self.columns]
         return [
             [
-                (numeric, conditional_escape(figure(value.value, value.kind)))
+                (numeric, conditional_escape(value.html()))
                 if isinstance(value, Cell)
                 else (numeric, conditional_escape(figure(value, kind)))
                 for (numeric, kind), value in zip(kinds, row, strict=True)

@@ -51,7 +51,7 @@ class OverviewView(ReportPageView):
                     Cell(k["value"], k["kind"]),
                     k["sample"],
                     Cell(k["previous"], k["kind"]),
-                    Cell(k["change"], "num" if k["kind"] == "pct" else k["kind"]),
+                    Cell(k["change"], k["kind"], change=True),
                 ]
                 for k in kpis
             ],
