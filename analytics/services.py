@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from . import metrics
 from .metrics import Period
+from .metrics.business_time import business_time_batch
 from .models import Dimension, ReportRun, ReportSnapshot, StaffingForecast
 from .periods import period_span_before
 
@@ -55,6 +56,11 @@ def report_snapshot_data(*, period: Period, granularity: str | None = None) -> d
     A period not over yet (this month so far) also holds, under ``previous_span``, the
     headline figures of the same span at the start of the period before, so that the pages
     never set a partial period against a whole one."""
+    with business_time_batch():
+        return _snapshot_rows(period=period, granularity=granularity)
+
+
+def _snapshot_rows(*, period: Period, granularity: str | None) -> dict[tuple[str, str], dict[str, Any]]:
     now = timezone.now()
     overall = _ticket_metrics(period, None)
     overall.update(

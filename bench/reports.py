@@ -131,10 +131,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--breakdown", action="store_true", help="Also time each metric of the month.")
     parser.add_argument("--pages-only", action="store_true")
+    parser.add_argument("--snapshots-only", action="store_true")
     args = parser.parse_args()
     django_setup()
     if not args.pages_only:
         time_snapshots(args.breakdown)
+    if args.snapshots_only:
+        return
     page_snapshots()
     time_pages(args.requests)
 

@@ -10,12 +10,15 @@ million-ticket history costs a few hundred milliseconds, whatever the span of th
 calendar it crosses.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from django.db.models import DateTimeField, F, QuerySet, Value
+from django.db import connection
+from django.db.models import DateTimeField, QuerySet, Value
 
 from tickets.models import SLAPolicy
 from tickets.services.sla import calendar_for
@@ -79,6 +82,69 @@ def _summary(values: np.ndarray) -> dict[str, Any]:
     }
 
 
+# Within ``business_time_batch()``: the durations already measured, by query, with every
+# dimension's column, so that the six groupings of one snapshot read the tickets once.
+_BATCH: ContextVar[dict | None] = ContextVar("business_time_batch", default=None)
+
+
+@contextmanager
+def business_time_batch() -> Iterator[None]:
+    """Measure each set of tickets once however many groupings ask for it (a snapshot
+    computes every metric overall and by each dimension)."""
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def _measured(
+    queryset: QuerySet, start_field: str, end_field: str, group_by: str | None, minus_paused: bool
+) -> tuple[np.ndarray, dict[str, list]] | None:
+    """The business durations of ``queryset`` and the dimension columns beside them (every
+    dimension within a batch, else only ``group_by``'s); None when no priority has business
+    hours. One query, read with the database cursor (no model rows)."""
+    calendars = priority_calendars()
+    if not calendars:
+        return None
+    batch = _BATCH.get()
+    dimensions = list(DIMENSION_FIELDS) if batch is not None else [group_by] if group_by else []
+    epoch = Value(EPOCH, output_field=DateTimeField())
+    query = (
+        queryset.order_by()
+        .filter(**{f"{start_field}__isnull": False, f"{end_field}__isnull": False})
+        .annotate(business_from=SecondsBetween(start_field, epoch), business_to=SecondsBetween(end_field, epoch))
+        .values_list(
+            "business_from",
+            "business_to",
+            "priority",
+            "sla_paused_minutes",
+            *(DIMENSION_FIELDS[name] for name in dimensions),
+        )
+        .query
+    )
+    sql, params = query.sql_with_params()
+    key = (sql, tuple(params), minus_paused)
+    if batch is not None and key in batch:
+        return batch[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = list(zip(*cursor.fetchall(), strict=True))
+    if not columns:
+        measured = (np.zeros(0), {})
+    else:
+        starts, ends, priorities, paused, *groups = columns
+        durations = business_durations(
+            np.array(starts, dtype=float), np.array(ends, dtype=float), priorities, calendars
+        )
+        if minus_paused:
+            durations = np.maximum(durations - 60.0 * np.array(paused, dtype=float), 0.0)
+        measured = (durations, dict(zip(dimensions, groups, strict=True)))
+    if batch is not None:
+        batch[key] = measured
+    return measured
+
+
 def business_times(
     queryset: QuerySet, start_field: str, end_field: str, group_by: str | None, *, minus_paused: bool = False
 ) -> dict[str | None, dict[str, Any]]:
@@ -87,30 +153,13 @@ def business_times(
     minutes, with ``minus_paused``), per value of the dimension ``group_by`` (``{None: …}``
     when not grouped). Empty when no priority has business hours: the figures would be the
     wall-clock ones."""
-    calendars = priority_calendars()
-    if not calendars:
+    measured = _measured(queryset, start_field, end_field, group_by, minus_paused)
+    if measured is None or not len(measured[0]):
         return {}
-    epoch = Value(EPOCH, output_field=DateTimeField())
-    rows = (
-        queryset.order_by()
-        .filter(**{f"{start_field}__isnull": False, f"{end_field}__isnull": False})
-        .annotate(
-            business_from=SecondsBetween(start_field, epoch),
-            business_to=SecondsBetween(end_field, epoch),
-            business_group=F(DIMENSION_FIELDS[group_by]) if group_by else Value(""),
-        )
-        .values_list("business_from", "business_to", "priority", "sla_paused_minutes", "business_group")
-    )
-    columns = list(zip(*rows, strict=True))
-    if not columns:
-        return {}
-    starts, ends, priorities, paused, groups = columns
-    durations = business_durations(np.array(starts, dtype=float), np.array(ends, dtype=float), priorities, calendars)
-    if minus_paused:
-        durations = np.maximum(durations - 60.0 * np.array(paused, dtype=float), 0.0)
+    durations, groups = measured
     if group_by is None:
         return {None: _summary(durations)}
-    keys, which = np.unique(np.array([group_key(group) for group in groups], dtype=str), return_inverse=True)
+    keys, which = np.unique(np.array([group_key(group) for group in groups[group_by]], dtype=str), return_inverse=True)
     order = np.argsort(which, kind="stable")
     bounds = np.searchsorted(which[order], np.arange(len(keys) + 1))
     return {str(key): _summary(durations[order[bounds[i] : bounds[i + 1]]]) for i, key in enumerate(keys)}

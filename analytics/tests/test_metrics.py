@@ -540,3 +540,21 @@ def test_business_time_is_left_out_when_every_clock_runs_around_the_clock(day_ti
     SLAPolicy.objects.update(business_hours=None)
     assert "business" not in metrics.first_response_time(period=DAY)
     assert "business" not in metrics.resolution_time(period=DAY)
+
+
+def test_a_snapshot_measures_business_times_once_for_every_grouping(day_tickets):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from analytics.metrics.business_time import business_time_batch
+
+    alone = {group: metrics.first_response_time(period=DAY, group_by=group) for group in (None, "channel", "tier")}
+    with business_time_batch(), CaptureQueriesContext(connection) as queries:
+        batched = {
+            group: metrics.first_response_time(period=DAY, group_by=group) for group in (None, "channel", "tier")
+        }
+    assert batched == alone
+    with CaptureQueriesContext(connection) as unbatched:
+        for group in (None, "channel", "tier"):
+            metrics.first_response_time(period=DAY, group_by=group)
+    assert len(unbatched) - len(queries) == 2  # the tickets are read once, not three times
