@@ -29,15 +29,18 @@ class ReportTask(Task):
         logger.error("Report snapshot %s failed for good: %r", kwargs or args, exc)
 
 
-@shared_task(
-    base=ReportTask,
-    bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=10,
-    retry_backoff_max=300,
-    max_retries=3,
-    ignore_result=True,
-)
+# Every stored report: retried on transient errors, logged when it fails for good.
+REPORT_TASK_OPTIONS = {
+    "base": ReportTask,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 10,
+    "retry_backoff_max": 300,
+    "max_retries": 3,
+    "ignore_result": True,
+}
+
+
+@shared_task(bind=True, **REPORT_TASK_OPTIONS)
 def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, day: str | None = None) -> bool:
     """Compute the snapshots of one period: the one holding ``day`` (ISO date) if given,
     else the period ``offset`` periods from the current one (0 today/this week/this month/
@@ -47,14 +50,7 @@ def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, 
     return report_snapshot_compute(granularity=granularity, period=period)
 
 
-@shared_task(
-    base=ReportTask,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=10,
-    retry_backoff_max=300,
-    max_retries=3,
-    ignore_result=True,
-)
+@shared_task(**REPORT_TASK_OPTIONS)
 def staffing_forecast_compute_task() -> str:
     """Store this week's staffing forecast (idempotent: the week's row is replaced).
     Returns the week's first day."""
