@@ -63,19 +63,35 @@ def _format(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
 
-def _y_axis(top_value: float) -> tuple[float, list[Tick]]:
+Y_TICKS = 4
+
+
+def _y_axis(top_value: float, *, integer: bool = False) -> tuple[float, list[Tick]]:
+    """The axis' top and its ticks. A count's axis (``integer``) has whole-number ticks:
+    its top is a multiple of the number of steps (0, 1, 2, 3, 4 for counts up to 4)."""
     top = _nice_max(top_value)
+    if integer:
+        top = Y_TICKS * max(1, math.ceil(_nice_max(top_value / Y_TICKS)))
     span = HEIGHT - BOTTOM - TOP
-    ticks = [Tick(position=HEIGHT - BOTTOM - span * i / 4, label=_format(top * i / 4)) for i in range(5)]
+    ticks = [
+        Tick(position=HEIGHT - BOTTOM - span * i / Y_TICKS, label=_format(top * i / Y_TICKS))
+        for i in range(Y_TICKS + 1)
+    ]
     return top, ticks
 
 
 def line_chart(
-    title: str, x_labels: list[str], series: list[tuple[str, list[float | None]]], y_max: float | None = None
+    title: str,
+    x_labels: list[str],
+    series: list[tuple[str, list[float | None]]],
+    y_max: float | None = None,
+    *,
+    integer: bool = False,
 ) -> Chart:
-    """Lines over ``x_labels``; a ``None`` value breaks its line."""
+    """Lines over ``x_labels``; a ``None`` value breaks its line. ``integer``: the values
+    are counts, the axis has whole-number ticks."""
     values = [v for _, vs in series for v in vs if v is not None]
-    top, y_ticks = _y_axis(y_max if y_max is not None else max(values, default=0))
+    top, y_ticks = _y_axis(y_max if y_max is not None else max(values, default=0), integer=integer)
     count = len(x_labels)
     span_x = WIDTH - LEFT - RIGHT
     span_y = HEIGHT - BOTTOM - TOP
@@ -107,9 +123,10 @@ def line_chart(
     return Chart(title=title, width=WIDTH, height=HEIGHT, series=drawn, x_ticks=x_ticks, y_ticks=y_ticks)
 
 
-def bar_chart(title: str, labels: list[str], values: list[float | None]) -> Chart:
-    """One bar per label; a ``None`` value draws no bar."""
-    top, y_ticks = _y_axis(max((v for v in values if v is not None), default=0))
+def bar_chart(title: str, labels: list[str], values: list[float | None], *, integer: bool = True) -> Chart:
+    """One bar per label; a ``None`` value draws no bar. Bars count things (``integer``,
+    whole-number ticks) unless told otherwise."""
+    top, y_ticks = _y_axis(max((v for v in values if v is not None), default=0), integer=integer)
     count = max(len(labels), 1)
     slot = (WIDTH - LEFT - RIGHT) / count
     span_y = HEIGHT - BOTTOM - TOP

@@ -6,13 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .headlines import HEADLINE_BY_KEY
 from .metrics.db import DIMENSION_FIELDS
-from .models import Dimension, Granularity
+from .models import DigestFrequency, Dimension, Granularity, ReportAlert, TargetMetric
 from .periods import period_first_day, period_shift
 from .selectors import ReportScope, dimension_choices
 
 # How many periods a page shows by default, and at most.
-DEFAULT_PERIODS = {Granularity.DAY: 14, Granularity.WEEK: 12, Granularity.MONTH: 12}
+DEFAULT_PERIODS = {Granularity.ROLLING: 6, Granularity.DAY: 14, Granularity.WEEK: 12, Granularity.MONTH: 12}
 MAX_PERIODS = 400
 
 
@@ -21,14 +22,14 @@ def default_first(granularity: str, last: date) -> date:
     return period_shift(granularity, period_first_day(granularity, last), -(DEFAULT_PERIODS[granularity] - 1))
 
 
-def default_scope(granularity: str = Granularity.DAY) -> ReportScope:
+def default_scope(granularity: str = Granularity.ROLLING) -> ReportScope:
     last = timezone.localdate()
     return ReportScope(granularity=granularity, first=default_first(granularity, last), last=last)
 
 
 class ReportFilterForm(forms.Form):
     granularity = forms.ChoiceField(
-        label=_("Period"), choices=Granularity.choices, initial=Granularity.DAY, required=False
+        label=_("Period"), choices=Granularity.choices, initial=Granularity.ROLLING, required=False
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -40,13 +41,18 @@ class ReportFilterForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        granularity = data.get("granularity") or Granularity.DAY
+        granularity = data.get("granularity") or Granularity.ROLLING
         end: date = data.get("end") or timezone.localdate()
         start: date = data.get("start") or default_first(granularity, end)
         if end < start:
             raise forms.ValidationError(_("The end date must not be before the start date."), code="range")
         days = (end - start).days
-        span = {Granularity.DAY: days, Granularity.WEEK: days // 7, Granularity.MONTH: days // 28}[granularity]
+        span = {
+            Granularity.ROLLING: days // 30,
+            Granularity.DAY: days,
+            Granularity.WEEK: days // 7,
+            Granularity.MONTH: days // 28,
+        }[granularity]
         if span > MAX_PERIODS:
             raise forms.ValidationError(
                 _("Choose at most %(count)s periods; pick a coarser period or a shorter range."),
@@ -81,3 +87,41 @@ class ReportRefreshForm(forms.Form):
         if day > timezone.localdate() + timedelta(days=1):
             raise forms.ValidationError(_("Reports cannot be computed for the future."), code="future")
         return day
+
+
+class DigestForm(forms.Form):
+    frequencies = forms.MultipleChoiceField(
+        label=_("Send me the key figures"),
+        choices=DigestFrequency.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class AlertForm(forms.ModelForm):
+    class Meta:
+        model = ReportAlert
+        fields = ["metric", "direction", "threshold", "window_days"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        metric, threshold = data.get("metric"), data.get("threshold")
+        if metric and threshold is not None and HEADLINE_BY_KEY[metric].kind == "pct" and threshold > 100:
+            self.add_error("threshold", _("A share is at most 100%."))
+        return data
+
+
+class TargetsForm(forms.Form):
+    """One optional field per target figure; empty removes the target."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for metric, label in TargetMetric.choices:
+            kind = HEADLINE_BY_KEY[metric].kind
+            self.fields[metric] = forms.FloatField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=100 if kind == "pct" else None,
+                help_text=_("in %") if kind == "pct" else _("in minutes"),
+            )

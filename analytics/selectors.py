@@ -2,17 +2,19 @@
 names of dimension values. Each function is one query (labels: one per dimension)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AgentTier, Course, User
 from tickets.models import Category, Channel
 
+from .headlines import HEADLINE_BY_KEY, figure_at
 from .metrics.db import NONE_KEY
-from .models import Dimension, Granularity, ReportRun, ReportSnapshot
-from .periods import period_first_day, period_of, period_shift
+from .models import Dimension, Granularity, ReportRun, ReportSnapshot, ReportTarget
+from .periods import ROLLING_DAYS, midnight, period_first_day, period_of, period_shift
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class ReportScope:
     """What a report page shows: periods of ``granularity`` from the one holding ``first``
     to the one holding ``last``, for one dimension value (or overall)."""
 
-    granularity: str = Granularity.DAY
+    granularity: str = Granularity.ROLLING
     first: date | None = None
     last: date | None = None
     dimension: str = Dimension.OVERALL
@@ -33,8 +35,6 @@ class ReportScope:
         return first, last
 
     def previous_start(self, start: datetime) -> datetime:
-        from django.utils import timezone
-
         first_day = period_first_day(self.granularity, timezone.localtime(start).date())
         return period_of(self.granularity, period_shift(self.granularity, first_day, -1)).start
 
@@ -43,15 +43,21 @@ def snapshot_series(*, scope: ReportScope) -> list[ReportSnapshot]:
     """The snapshots of the scope's dimension value, oldest first, plus the one period
     before the first (for the change of the first period). One query."""
     first, last = scope.starts
-    return list(
-        ReportSnapshot.objects.filter(
-            granularity=scope.granularity,
-            dimension=scope.dimension,
-            key=scope.key,
-            start__gte=scope.previous_start(first),
-            start__lte=last,
-        ).order_by("start")
+    snapshots = ReportSnapshot.objects.filter(
+        granularity=scope.granularity,
+        dimension=scope.dimension,
+        key=scope.key,
+        start__gte=scope.previous_start(first),
+        start__lte=last,
     )
+    if scope.granularity == Granularity.ROLLING:
+        # Only the windows counted back from today, not those of the days before.
+        starts, start = [], scope.previous_start(first)
+        while start <= last:
+            starts.append(start)
+            start = midnight(timezone.localtime(start).date() + timedelta(days=ROLLING_DAYS))
+        snapshots = snapshots.filter(start__in=starts)
+    return list(snapshots.order_by("start"))
 
 
 def snapshot_breakdown(*, granularity: str, start: datetime, dimension: str) -> list[ReportSnapshot]:
@@ -107,3 +113,20 @@ def dimension_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         names.pop(NONE_KEY)
         groups.append((str(label), [(f"{dimension}:{key}", name) for key, name in names.items()]))
     return groups
+
+
+def target_distances(data: dict | None) -> dict[str, dict]:
+    """Each target against the figure in a snapshot's data: ``{figure key: {"target",
+    "distance", "met"}}``, target and distance in the figure's unit (durations in seconds,
+    shares in %). A figure without data has its target and no distance. One query."""
+    result = {}
+    for target in ReportTarget.objects.all():
+        headline = HEADLINE_BY_KEY[target.metric]
+        goal = target.value * 60 if headline.kind == "seconds" else target.value
+        value = figure_at(data, headline.path)
+        entry: dict = {"target": goal, "kind": headline.kind, "distance": None, "met": None}
+        if isinstance(value, int | float):
+            entry["met"] = value >= goal if headline.better == "up" else value <= goal
+            entry["distance"] = round(abs(value - goal), 1)
+        result[target.metric] = entry
+    return result

@@ -18,7 +18,9 @@ from helpdesk.events import task_enqueue
 
 from . import metrics
 from .metrics import Period
-from .models import Dimension, ReportRun, ReportSnapshot
+from .metrics.business_time import business_time_batch
+from .models import Dimension, ReportRun, ReportSnapshot, StaffingForecast
+from .periods import period_span_before
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +44,30 @@ def _ticket_metrics(period: Period, group_by: str | None) -> dict[str, Any]:
     }
 
 
-def report_snapshot_data(*, period: Period) -> dict[tuple[str, str], dict[str, Any]]:
+def _headline_metrics(period: Period) -> dict[str, Any]:
+    """The overall figures the overview, the digests and the alerts compare."""
+    return {
+        **_ticket_metrics(period, None),
+        "nps": metrics.nps(period=period),
+        "churn": metrics.churn(period=period),
+        "clv": metrics.clv(period=period),
+    }
+
+
+def report_snapshot_data(*, period: Period, granularity: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
     """Every metric of ``period``: ``{(dimension, key): data}``. The overall figures hold
     every metric; each dimension value holds the ticket metrics that have data for it, and
-    each course also its buyers' churn, repurchase and CLV."""
+    each course also its buyers' churn, repurchase and CLV.
+
+    A period not over yet (this month so far) also holds, under ``previous_span``, the
+    headline figures of the same span at the start of the period before, so that the pages
+    never set a partial period against a whole one."""
+    with business_time_batch():
+        return _snapshot_rows(period=period, granularity=granularity)
+
+
+def _snapshot_rows(*, period: Period, granularity: str | None) -> dict[tuple[str, str], dict[str, Any]]:
+    now = timezone.now()
     overall = _ticket_metrics(period, None)
     overall.update(
         csat_comments=metrics.csat_comments(period=period),
@@ -58,6 +80,11 @@ def report_snapshot_data(*, period: Period) -> dict[tuple[str, str], dict[str, A
         cohorts=metrics.cohort_retention(end=period.end),
         segments=metrics.learner_segments(end=period.end),
     )
+    if granularity is not None and period.start < now < period.end:
+        span = period_span_before(period, granularity=granularity, until=now)
+        overall["as_of"] = now.isoformat()
+        overall["previous_span"] = {"start": span.start.isoformat(), "end": span.end.isoformat()}
+        overall["previous_span"].update(_headline_metrics(span))
     rows: dict[tuple[str, str], dict[str, Any]] = {(Dimension.OVERALL, ""): overall}
     for dimension in metrics.DIMENSION_FIELDS:
         for name, by_key in _ticket_metrics(period, dimension).items():
@@ -157,7 +184,7 @@ def report_snapshot_compute(*, granularity: str, period: Period) -> bool:
             logger.info("Report %s %s is being computed elsewhere; skipped.", granularity, period.start)
             return False
         began = time.monotonic()
-        rows = report_snapshot_data(period=period)
+        rows = report_snapshot_data(period=period, granularity=granularity)
         now = timezone.now()
         with transaction.atomic():
             ReportSnapshot.objects.filter(granularity=granularity, start=period.start).delete()
@@ -177,6 +204,18 @@ def report_snapshot_compute(*, granularity: str, period: Period) -> bool:
                 computed_at=now, duration_ms=int((time.monotonic() - began) * 1000), runs=F("runs") + 1
             )
     return True
+
+
+def staffing_forecast_compute(*, today: date | None = None) -> StaffingForecast:
+    """Compute this week's staffing forecast (``staffing.staffing_forecast_data``) and store
+    it in place of the week's stored one. Idempotent: the week's row is replaced."""
+    from .staffing import staffing_forecast_data
+
+    data = staffing_forecast_data(today=today)
+    forecast, _ = StaffingForecast.objects.update_or_create(
+        week_start=data.pop("week_start"), defaults={**data, "computed_at": timezone.now()}
+    )
+    return forecast
 
 
 def report_refresh_request(*, granularity: str, day: date) -> None:

@@ -32,20 +32,23 @@ class ReportTask(Task):
         logger.error("Report snapshot %s failed for good: %r", kwargs or args, exc)
 
 
-@shared_task(
-    base=ReportTask,
-    bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=10,
-    retry_backoff_max=300,
-    max_retries=3,
-    ignore_result=True,
-)
+# Every stored report: retried on transient errors, logged when it fails for good.
+REPORT_TASK_OPTIONS = {
+    "base": ReportTask,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 10,
+    "retry_backoff_max": 300,
+    "max_retries": 3,
+    "ignore_result": True,
+}
+
+
+@shared_task(bind=True, **REPORT_TASK_OPTIONS)
 def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, day: str | None = None) -> bool:
     """Compute the snapshots of one period: the one holding ``day`` (ISO date) if given,
-    else the period ``offset`` periods from the current one (0 today/this week/this month,
-    −1 yesterday/last week/last month). Idempotent; skipped while another run holds the
-    period's lock. Returns whether it computed."""
+    else the period ``offset`` periods from the current one (0 today/this week/this month/
+    the last 30 days, −1 yesterday/last week/last month/the 30 days before). Idempotent;
+    skipped while another run holds the period's lock. Returns whether it computed."""
     period = period_of(granularity, date.fromisoformat(day)) if day else period_relative(granularity, offset)
     computed = report_snapshot_compute(granularity=granularity, period=period)
     if not computed and day and self.request.retries < REFRESH_WAITS:
@@ -53,3 +56,29 @@ def report_snapshot_compute_task(self: Task, granularity: str, offset: int = 0, 
         # (or its lease has expired, if that worker died).
         raise self.retry(countdown=LOCK_SECONDS, max_retries=REFRESH_WAITS)
     return computed
+
+
+@shared_task(**REPORT_TASK_OPTIONS)
+def staffing_forecast_compute_task() -> str:
+    """Store this week's staffing forecast (idempotent: the week's row is replaced).
+    Returns the week's first day."""
+    from .services import staffing_forecast_compute
+
+    return f"{staffing_forecast_compute().week_start:%Y-%m-%d}"
+
+
+@shared_task(ignore_result=True)
+def report_digests_send_task(frequency: str) -> int:
+    """Mail every manager's digest of ``frequency`` (day, week, month) not sent yet for the
+    last whole period. Idempotent: a period is sent once per subscription."""
+    from .notifications import digests_send_due
+
+    return digests_send_due(frequency=frequency)
+
+
+@shared_task(ignore_result=True)
+def report_alerts_check_task() -> int:
+    """Evaluate every alert; mail the ones that start firing (once per crossing)."""
+    from .notifications import alerts_check
+
+    return alerts_check()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import customer_reports, reports, ticket_reports
+from .views import customer_reports, report_settings, reports, staffing, ticket_reports
 
 app_name = "reports"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("customers/", customer_reports.CustomersView.as_view(), name="customers"),
     path("learners/", customer_reports.LearnersView.as_view(), name="learners"),
     path("refresh/", reports.ReportRefreshView.as_view(), name="refresh"),
+    path("staffing/", staffing.StaffingView.as_view(), name="staffing"),
+    path("subscriptions/", report_settings.ReportSettingsView.as_view(), name="subscriptions"),
 ]

@@ -10,10 +10,14 @@ Then:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/helpdesk_bench_1m \\
         .venv/bin/python bench/reports.py [--requests 100] [--breakdown]
 
-It times one daily snapshot (yesterday) and one monthly snapshot (last month), each
-computed twice (every dimension: overall, channel, category, tier, agent, course), makes
-sure the snapshots the pages show by default exist, then serves the site with gunicorn (2
-workers, DEBUG off) and measures each report page as a signed-in manager.
+It times one daily snapshot (yesterday), one monthly snapshot (last month), the pages'
+default (the last 30 days) and this month so far (with the same span of last month to
+compare with), each computed twice (every dimension: overall, channel, category, tier,
+agent, course), makes sure the snapshots the pages show by default exist, then serves the
+site with gunicorn (2 workers, DEBUG off) and measures each report page as a signed-in
+manager. ``--breakdown`` also times each metric of last month, and the headline figures of a
+whole month: what a partial month computes again for its same span of the month before (at
+most a whole month, on the last day of a month).
 """
 
 import argparse
@@ -29,12 +33,18 @@ from served import django_setup, gunicorn_served, measure, print_header, print_t
 def time_snapshots(breakdown: bool) -> None:
     from analytics import metrics
     from analytics.periods import period_relative
-    from analytics.services import report_snapshot_compute
+    from analytics.services import _headline_metrics, report_snapshot_compute
     from tickets.models import Ticket
 
     print(f"{Ticket.objects.count()} tickets")
-    for granularity, label in (("day", "yesterday"), ("month", "last month")):
-        period = period_relative(granularity, -1)
+    cases = (
+        ("day", -1, "yesterday"),
+        ("month", -1, "last month"),
+        ("30d", 0, "the last 30 days"),
+        ("month", 0, "this month so far"),
+    )
+    for granularity, offset, label in cases:
+        period = period_relative(granularity, offset)
         created = Ticket.objects.filter(created_at__gte=period.start, created_at__lt=period.end).count()
         for attempt in (1, 2):
             started = time.perf_counter()
@@ -62,10 +72,12 @@ def time_snapshots(breakdown: bool) -> None:
             "nps": lambda: metrics.nps(period=period),
             "churn": lambda: metrics.churn(period=period),
             "repurchase": lambda: metrics.repurchase(period=period),
-            "clv (with churn)": lambda: metrics.clv(period=period),
+            "clv, 12 months": lambda: metrics.clv(period=period),
             "customers by course": lambda: metrics.customers_by_course(period=period),
             "cohorts": lambda: metrics.cohort_retention(end=period.end),
+            "at-risk learners": lambda: metrics.learners_at_risk(end=period.end),
             "learner segments": lambda: metrics.learner_segments(end=period.end),
+            "same span, whole month": lambda: _headline_metrics(period),
         }.items():
             started = time.perf_counter()
             step()
@@ -73,7 +85,7 @@ def time_snapshots(breakdown: bool) -> None:
 
 
 def page_snapshots() -> None:
-    """The snapshots the pages show by default: the last 14 days."""
+    """The snapshots the pages show by default: the last six 30-day windows."""
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -81,9 +93,12 @@ def page_snapshots() -> None:
 
     today = timezone.localdate()
     started = time.perf_counter()
-    first = default_first("day", today)
-    call_command("compute_reports", "--missing", "--granularity", "day", "--from", str(first), "--to", str(today))
+    first = default_first("30d", today)
+    call_command("compute_reports", "--missing", "--granularity", "30d", "--from", str(first), "--to", str(today))
     print(f"snapshots for the pages' default ranges (missing ones only): {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    call_command("compute_staffing")
+    print(f"this week's staffing forecast: {time.perf_counter() - started:.1f} s")
 
 
 def time_pages(requests: int) -> None:
@@ -91,7 +106,7 @@ def time_pages(requests: int) -> None:
     with gunicorn_served() as port:
         headers = {"Cookie": f"sessionid={session}"}
         scenarios = [
-            ("overview (14 days)", "/reports/"),
+            ("overview (30 days)", "/reports/"),
             ("CSAT and NPS", "/reports/satisfaction/"),
             ("times and SLA", "/reports/times/"),
             ("volume", "/reports/volume/"),
@@ -100,6 +115,7 @@ def time_pages(requests: int) -> None:
             ("agents", "/reports/agents/"),
             ("customers", "/reports/customers/"),
             ("learners", "/reports/learners/"),
+            ("staffing", "/reports/staffing/"),
             ("times, one channel", "/reports/times/?segment=channel:email"),
             ("CSV export", "/reports/times/?export=trend"),
             ("API, 14 days by agent", "/api/reports/snapshots/?dimension=agent"),
@@ -115,10 +131,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--breakdown", action="store_true", help="Also time each metric of the month.")
     parser.add_argument("--pages-only", action="store_true")
+    parser.add_argument("--snapshots-only", action="store_true")
     args = parser.parse_args()
     django_setup()
     if not args.pages_only:
         time_snapshots(args.breakdown)
+    if args.snapshots_only:
+        return
     page_snapshots()
     time_pages(args.requests)
 

@@ -38,6 +38,8 @@ from accounts.services import user_roles_set
 CHUNK = 5000
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed by `make run`; demo data only
 ACTIVITY_DAYS = 56
+# Engaged learners who stopped learning two to four weeks ago: the learners at risk.
+FADING_SHARE = 0.12
 
 # (email, name, language, roles, tier, takes tier 1, skills)
 STAFF = [
@@ -387,11 +389,12 @@ def _customers_chunk_create(chunk, rnd_for, now, by_language, courses, customer_
             engagement
         ]
         recent = engagement != "dormant" and rnd.random() < (0.8 if engagement == "engaged" else 0.45)
-        last_active = (
-            now - timedelta(days=rnd.uniform(0, ACTIVITY_DAYS - 1))
-            if recent
-            else order.paid_at + timedelta(days=rnd.uniform(0, 20))
-        )
+        if not recent:
+            last_active = order.paid_at + timedelta(days=rnd.uniform(0, 20))
+        elif engagement == "engaged" and rnd.random() < FADING_SHARE:
+            last_active = now - timedelta(days=rnd.uniform(16, 30))  # stopped learning a while ago
+        else:
+            last_active = now - timedelta(days=rnd.uniform(0, 4))
         last_active = min(last_active, now)
         enrollment = Enrollment(
             customer_id=order.customer_id,
@@ -417,13 +420,15 @@ def _customers_chunk_create(chunk, rnd_for, now, by_language, courses, customer_
 def _recent_activity(
     enrollment: Enrollment, rnd: random.Random, engagement: str, today: date
 ) -> list[LearningActivity]:
-    """Daily rows of the last ``ACTIVITY_DAYS`` days ending on the last active day; the
-    enrollment's totals grow by what the rows add, so they never fall below them."""
+    """Daily rows of the last ``ACTIVITY_DAYS`` days ending on the last active day, a habit
+    of a few days a week (engaged) or about one (casual); the enrollment's totals grow by
+    what the rows add, so they never fall below them."""
     last_day = enrollment.last_active_at.date()
     span = (last_day - max(enrollment.enrolled_at.date(), today - timedelta(days=ACTIVITY_DAYS))).days
     if span < 0:
         return []
-    days = {0} | {rnd.randint(0, span) for _ in range(rnd.randint(1, 8 if engagement == "engaged" else 3))}
+    share = 0.4 if engagement == "engaged" else 0.15
+    days = {0} | {offset for offset in range(span + 1) if rnd.random() < share}
     rows = []
     for offset in sorted(days):
         minutes, sessions = rnd.randint(5, 75), rnd.randint(1, 3)

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from helpdesk.events import task_enqueue
 
 from .email.ingest import Outcome, mail_release, mail_retry
+from .forms.business_hours import BusinessHoursForm
 from .models import (
     BusinessHours,
     CannedResponse,
@@ -41,7 +42,13 @@ class SLAPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(BusinessHours)
 class BusinessHoursAdmin(admin.ModelAdmin):
-    list_display = ["name", "timezone"]
+    form = BusinessHoursForm
+    list_display = ["name", "timezone", "follows_china_calendar"]
+    fieldsets = [
+        (None, {"fields": ["name", "timezone"]}),
+        (_("Opening hours"), {"fields": [f"day_{number}" for number in range(7)]}),
+        (_("Holidays"), {"fields": ["follows_china_calendar", "closures", "extra_working_days"]}),
+    ]
 
 
 @admin.register(CannedResponse)

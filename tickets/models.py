@@ -272,12 +272,22 @@ class TicketEvent(models.Model):
 
 class BusinessHours(models.Model):
     """Opening hours for SLA clocks. ``weekly`` maps "0" (Monday) … "6" to intervals
-    ``[["09:00", "12:00"], ["13:00", "18:00"]]``; ``holidays`` lists "YYYY-MM-DD"."""
+    ``[["09:00", "12:00"], ["13:00", "18:00"]]``; ``holidays`` (the company's closures) and
+    ``working_days`` (its extra working days) list "YYYY-MM-DD". With
+    ``follows_china_calendar``, mainland China's public holidays close and its make-up
+    working days (调休) open, as the chinesecalendar package knows them. Edited through
+    ``tickets.forms.business_hours.BusinessHoursForm``, never as JSON."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     weekly = models.JSONField(_("weekly hours"), default=dict)
-    holidays = models.JSONField(_("holidays"), default=list, blank=True)
+    holidays = models.JSONField(_("company closures"), default=list, blank=True)
+    working_days = models.JSONField(_("extra working days"), default=list, blank=True)
+    follows_china_calendar = models.BooleanField(
+        _("mainland China's public holidays and make-up working days"),
+        default=False,
+        help_text=_("Closed on public holidays; open on the make-up working days (调休) with the weekday hours."),
+    )
 
     class Meta:
         verbose_name = _("business hours")

@@ -11,11 +11,17 @@ ones (fall-back) use their first occurrence. Intervals that collapse or overlap 
 resolution are clipped, so every real instant is counted at most once.
 
 An interval ending at ``time(0)`` ends at midnight at the *end* of its day ("24:00" in JSON).
+
+Closed days (``holidays``) win over everything; make-up working days (``workdays``, 调休)
+open with ``workday_hours`` (by default the first weekday's hours from Monday to Friday)
+even when their weekday is closed. ``china_calendar_days`` gives mainland China's official
+ones from the chinesecalendar package.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Interval = tuple[time, time]
@@ -39,6 +45,8 @@ class BusinessCalendar:
     tz: ZoneInfo
     weekly: dict[int, tuple[Interval, ...]]  # a missing weekday = closed
     holidays: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()
+    workday_hours: tuple[Interval, ...] | None = None
 
     def __post_init__(self) -> None:
         """Validate here so directly built calendars are as safe as `from_json` ones; sort intervals."""
@@ -60,10 +68,33 @@ class BusinessCalendar:
             normalized[weekday] = ordered
         object.__setattr__(self, "weekly", normalized)
         object.__setattr__(self, "holidays", frozenset(self.holidays))
+        object.__setattr__(self, "workdays", frozenset(self.workdays))
+        if self.workday_hours is None:
+            weekday_hours = next((normalized[d] for d in range(5) if normalized.get(d)), ())
+            object.__setattr__(self, "workday_hours", weekday_hours)
+
+    def hours_on(self, day: date) -> tuple[Interval, ...]:
+        """The opening intervals of ``day``: none on a closed day, the working-day hours on
+        a make-up working day, else the weekday's."""
+        if day in self.holidays:
+            return ()
+        if day in self.workdays:
+            return self.workday_hours or ()
+        return self.weekly.get(day.weekday(), ())
 
     @classmethod
-    def from_json(cls, *, timezone: str, weekly: dict[str, list[list[str]]], holidays: list[str]) -> "BusinessCalendar":
-        """Build from JSON-ish data: weekly keys "0".."6", intervals ["09:00", "18:00"], holidays "YYYY-MM-DD".
+    def from_json(
+        cls,
+        *,
+        timezone: str,
+        weekly: dict[str, list[list[str]]],
+        holidays: list[str],
+        workdays: list[str] | None = None,
+        extra_holidays: frozenset[date] = frozenset(),
+        extra_workdays: frozenset[date] = frozenset(),
+    ) -> "BusinessCalendar":
+        """Build from JSON-ish data: weekly keys "0".."6", intervals ["09:00", "18:00"], holidays
+        and make-up working days "YYYY-MM-DD"; ``extra_*`` add dates (a public calendar).
 
         "24:00" is accepted as an interval end (end of day). Raises ValueError on malformed input.
         """
@@ -82,15 +113,37 @@ class BusinessCalendar:
                 start, end = _parse_time(interval[0]), _parse_time(interval[1], is_end=True)
                 pairs.append((start, end))
             parsed[int(key)] = tuple(pairs)
-        days: set[date] = set()
-        for text in holidays:
-            try:
-                if not isinstance(text, str) or len(text) != 10:
-                    raise ValueError
-                days.add(date.fromisoformat(text))
-            except ValueError:
-                raise ValueError(f"invalid holiday {text!r}: expected 'YYYY-MM-DD'") from None
-        return cls(tz=tz, weekly=parsed, holidays=frozenset(days))
+        # The company's own closures and working days win over the public calendar's.
+        own_off, own_on = _parse_days(holidays, "holiday"), _parse_days(workdays or [], "working day")
+        return cls(
+            tz=tz,
+            weekly=parsed,
+            holidays=own_off | (extra_holidays - own_on),
+            workdays=(own_on | extra_workdays) - own_off,
+        )
+
+
+def _parse_days(texts: list[str], what: str) -> frozenset[date]:
+    days: set[date] = set()
+    for text in texts:
+        try:
+            if not isinstance(text, str) or len(text) != 10:
+                raise ValueError
+            days.add(date.fromisoformat(text))
+        except ValueError:
+            raise ValueError(f"invalid {what} {text!r}: expected 'YYYY-MM-DD'") from None
+    return frozenset(days)
+
+
+@cache
+def china_calendar_days() -> tuple[frozenset[date], frozenset[date], range]:
+    """Mainland China's official days off (weekends inside a holiday included) and make-up
+    working days (调休) from the chinesecalendar package, and the years it covers. Years
+    outside that range have no official dates here: the company adds them itself."""
+    from chinese_calendar import constants
+
+    days_off, working = frozenset(constants.holidays), frozenset(constants.workdays)
+    return days_off, working, range(min(days_off).year, max(days_off).year + 1)
 
 
 def _parse_time(text: str, *, is_end: bool = False) -> time:
@@ -131,7 +184,7 @@ def _open_intervals(
     while last_day is None or day <= last_day:
         midnight = datetime.combine(day, time(0))  # naive local; made aware per boundary below
         opened = False
-        todays = () if day in calendar.holidays else calendar.weekly.get(day.weekday(), ())
+        todays = calendar.hours_on(day)
         # Sort in UTC: a wall time inside the spring-forward gap maps *later* than the gap's end,
         # so wall-clock order and real order can differ on that one day.
         for lo, hi in sorted(
@@ -164,7 +217,7 @@ def add_business_minutes(start: datetime, minutes: float, calendar: BusinessCale
     _require_aware("start", start)
     if not 0 <= minutes < float("inf"):  # also rejects NaN
         raise ValueError(f"minutes must be a finite number >= 0, got {minutes!r}")
-    if calendar is not None and not any(calendar.weekly.values()):
+    if calendar is not None and not any(calendar.weekly.values()) and not calendar.workdays:
         raise ValueError("calendar has no opening hours at all; the deadline would never be reached")
     # Arithmetic and comparisons between datetimes sharing a tzinfo are wall-clock in Python
     # (ignoring DST offsets), so everything below happens in UTC.
@@ -197,3 +250,17 @@ def business_minutes_between(start: datetime, end: datetime, calendar: BusinessC
             break
         total += min(hi, end) - lo
     return total.total_seconds() / 60
+
+
+def open_intervals(start: datetime, end: datetime, calendar: BusinessCalendar) -> list[tuple[datetime, datetime]]:
+    """The calendar's opening intervals (UTC) within [start, end), in order, clipped to it:
+    what a caller measuring many durations at once (the reports) sums over."""
+    _require_aware("start", start)
+    _require_aware("end", end)
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    intervals = []
+    for lo, hi in _open_intervals(start, calendar, until=end):
+        if lo >= end:
+            break
+        intervals.append((lo, min(hi, end)))
+    return intervals

@@ -5,7 +5,7 @@
 
 from .customers import churn, clv, cohort_retention, customers_by_course, repurchase
 from .db import DIMENSION_FIELDS, DIMENSIONS, NO_FILTERS, Filters, Period
-from .learners import learner_segments
+from .learners import learner_segments, learners_at_risk
 from .tickets import (
     RESPONSE_CURVE_MINUTES,
     auto_answer_time,
@@ -41,6 +41,7 @@ __all__ = [
     "first_response_time",
     "help_center_deflection",
     "learner_segments",
+    "learners_at_risk",
     "nps",
     "nps_comments",
     "repurchase",

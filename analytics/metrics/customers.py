@@ -26,6 +26,9 @@ from .db import Period, group_key
 # "everyone who did not buy again today".
 ACTIVE_WINDOW_MIN = timedelta(days=30)
 COHORT_MONTHS = 12
+# CLV reads a fixed trailing window ending with the period, whatever the period's length,
+# so that a day, a week and a month ending together give the same CLV.
+CLV_WINDOW = timedelta(days=365)
 PURCHASE_STATUSES = (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
 
 
@@ -160,54 +163,55 @@ def _net_amount() -> ExpressionWrapper:
     )
 
 
+def clv_window(period: Period) -> Period:
+    """The 12 months (``CLV_WINDOW``) ending with the period, or now for a period not over
+    yet: never a window in the future."""
+    end = min(period.end, timezone.now())
+    return Period(start=end - CLV_WINDOW, end=end)
+
+
 def clv(*, period: Period, course: int | None = None) -> dict | None:
-    """Customer lifetime value = average order value × purchase frequency × lifespan, all
-    over the period: average order value = revenue net of refunds / paid orders; frequency
-    = paid orders / paying customers; lifespan = 1 / churn rate, in periods. No data when
-    nothing was bought or nobody churned (the lifespan is then unknown)."""
+    """Customer lifetime value over the trailing 12 months ending with the period (the same
+    for a day, a week or a month ending together) = average order value × purchase
+    frequency × lifespan: average order value = revenue net of refunds / paid orders;
+    frequency = paid orders / paying customers, per year; lifespan = 1 / the year's churn
+    rate, in years. No data when nothing was bought or nobody churned in those 12 months."""
+    window = clv_window(period)
     row = (
         paid_orders(course)
-        .filter(period.lookup("paid_at"))
+        .filter(window.lookup("paid_at"))
         .aggregate(orders=Count("pk"), customers=Count("customer_id", distinct=True), revenue=Sum(_net_amount()))
     )
-    return _clv_figures(row, churn(period=period, course=course) if row["orders"] else None)
+    return _clv_figures(row, churn(period=window, course=course) if row["orders"] else None)
 
 
 def _clv_figures(row: dict[str, Any], lost: dict | None) -> dict | None:
-    """CLV from a period's paid orders (``orders``, ``customers``, ``revenue``) and its churn."""
+    """CLV from a year's paid orders (``orders``, ``customers``, ``revenue``) and churn."""
     if not row["orders"]:
         return None
     order_value = Decimal(row["revenue"] or 0) / row["orders"]
     frequency = row["orders"] / row["customers"]
     lifespan = 100.0 / lost["churn_rate"] if lost and lost["churn_rate"] else None
     return {
+        "window_days": CLV_WINDOW.days,
         "orders": row["orders"],
         "customers": row["customers"],
         "revenue": float(round(Decimal(row["revenue"] or 0), 2)),
         "average_order_value": float(round(order_value, 2)),
         "purchase_frequency": round(frequency, 3),
-        "lifespan_periods": None if lifespan is None else round(lifespan, 2),
+        "annual_churn_rate": lost["churn_rate"] if lost else None,
+        "lifespan_years": None if lifespan is None else round(lifespan, 2),
         "clv": None if lifespan is None else round(float(order_value) * frequency * lifespan, 2),
     }
 
 
 def customers_by_course(*, period: Period) -> dict[str, dict[str, dict | None]]:
     """``{course key: {"churn": …, "repurchase": …, "clv": …}}`` for every course with paid
-    orders that count in ``period``: the figures ``churn``, ``repurchase`` and ``clv`` give
-    for that course, in four queries whatever the number of courses."""
-    window = active_window(period)
-    orders = paid_orders()
-    at_start = orders.filter(_active_at(period.start, window))
-    active = _per_course(at_start)
-    same_buyer_at_start = at_start.filter(course_id=OuterRef("course_id"), customer_id=OuterRef("customer_id"))
-    retained = _per_course(orders.filter(_active_at(period.end, window), Exists(same_buyer_at_start)))
-    in_period = orders.filter(period.lookup("paid_at")).order_by()
-    sales = {
-        row.pop("course_id"): row
-        for row in in_period.values("course_id").annotate(
-            orders=Count("pk"), customers=Count("customer_id", distinct=True), revenue=Sum(_net_amount())
-        )
-    }
+    orders that count in ``period`` (or in its CLV window): the figures ``churn``,
+    ``repurchase`` and ``clv`` give for that course, in six queries whatever the number of
+    courses."""
+    active, retained = _churn_by_course(period)
+    in_period = paid_orders().filter(period.lookup("paid_at")).order_by()
     # Buyers and repeat buyers per course: orders per (course, customer) first. Django cannot
     # aggregate an aggregate, so the second grouping wraps the ORM's own SQL.
     sql, params = in_period.values("course_id", "customer_id").annotate(n=Count("pk")).query.sql_with_params()
@@ -218,15 +222,36 @@ def customers_by_course(*, period: Period) -> dict[str, dict[str, dict | None]]:
             params,
         )
         buyers = {course: (count, int(repeat)) for course, count, repeat in cursor.fetchall()}
+    window = clv_window(period)
+    year_active, year_retained = _churn_by_course(window)
+    sales = {
+        row.pop("course_id"): row
+        for row in paid_orders()
+        .filter(window.lookup("paid_at"))
+        .order_by()
+        .values("course_id")
+        .annotate(orders=Count("pk"), customers=Count("customer_id", distinct=True), revenue=Sum(_net_amount()))
+    }
     result = {}
-    for course in active.keys() | sales.keys():
-        lost = _churn_figures(active.get(course, 0), retained.get(course, 0))
+    for course in active.keys() | buyers.keys():
+        year_lost = _churn_figures(year_active.get(course, 0), year_retained.get(course, 0))
         result[group_key(course)] = {
-            "churn": lost,
+            "churn": _churn_figures(active.get(course, 0), retained.get(course, 0)),
             "repurchase": _repurchase_figures(*buyers.get(course, (0, 0))),
-            "clv": _clv_figures(sales[course], lost) if course in sales else None,
+            "clv": _clv_figures(sales[course], year_lost) if course in sales else None,
         }
     return result
+
+
+def _churn_by_course(period: Period) -> tuple[dict[int, int], dict[int, int]]:
+    """Per course: the customers active at the period's start, and those of them still
+    active at its end (two queries)."""
+    window = active_window(period)
+    orders = paid_orders()
+    at_start = orders.filter(_active_at(period.start, window))
+    same_buyer_at_start = at_start.filter(course_id=OuterRef("course_id"), customer_id=OuterRef("customer_id"))
+    retained = _per_course(orders.filter(_active_at(period.end, window), Exists(same_buyer_at_start)))
+    return _per_course(at_start), retained
 
 
 def _per_course(orders: Any) -> dict[int, int]:

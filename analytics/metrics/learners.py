@@ -1,11 +1,14 @@
 """Learner segments: k-means (scikit-learn) on each learner's learning minutes per week,
-sessions per week and completion rate over the four weeks before a date.
+sessions per week and completion rate over the four weeks before a date; and the at-risk
+learners: those with an active enrollment whose recent learning dropped well below their
+own earlier pattern.
 
 The features are aggregated per customer in the database; only one row per learner (three
-numbers) reaches Python, which is what k-means needs.
+numbers) reaches Python, which is what k-means needs. Every window ends at the period's end
+or now, whichever is earlier: never a window in the future.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, FilteredRelation, Q, Sum
@@ -22,16 +25,28 @@ AT_RISK_LISTED = 50
 KMEANS_RUNS = 3
 DISTINCT_CHECK_UP_TO = 10_000
 # Segment names, from the least to the most engaged cluster (ordered by minutes per week).
-SEGMENT_KEYS = ("at_risk", "casual", "engaged")
+SEGMENT_KEYS = ("low", "casual", "engaged")
+# At risk: recent learning (the last RECENT_DAYS) below DROP_BELOW of the learner's own
+# weekly average over the EARLIER_DAYS before, for learners who learnt at least
+# EARLIER_MIN_MINUTES a week then (a learner who never learnt much has no pattern to drop from).
+RECENT_DAYS = 14
+EARLIER_DAYS = 42
+DROP_BELOW = 0.5
+EARLIER_MIN_MINUTES = 30
+
+
+def _last_day(end: datetime) -> date:
+    """The last whole or current local day before ``end``, never after today."""
+    return min(timezone.localtime(end).date() - timedelta(days=1), timezone.localdate())
 
 
 def learner_features(*, end: datetime, course: int | None = None) -> list[dict[str, Any]]:
     """One row per customer enrolled before ``end``: minutes and sessions per week over the
     ``SEGMENT_WEEKS`` weeks before ``end`` and the share of their enrollments completed."""
-    last_day = timezone.localtime(end).date() - timedelta(days=1)
+    last_day = _last_day(end)
     first_day = last_day - timedelta(weeks=SEGMENT_WEEKS) + timedelta(days=1)
     # Join only the window's activity rows (not every day of every enrollment).
-    enrollments = Enrollment.objects.filter(enrolled_at__lt=end).annotate(
+    enrollments = Enrollment.objects.filter(enrolled_at__lt=min(end, timezone.now())).annotate(
         recent=FilteredRelation(
             "activities", condition=Q(activities__day__gte=first_day, activities__day__lte=last_day)
         )
@@ -61,11 +76,62 @@ def learner_features(*, end: datetime, course: int | None = None) -> list[dict[s
     ]
 
 
+def learners_at_risk(*, end: datetime, course: int | None = None) -> tuple[int, int, list[dict[str, Any]]]:
+    """Learners with an active enrollment (not completed, enrolled before the earlier
+    window) whose minutes per week over the last ``RECENT_DAYS`` fell below ``DROP_BELOW``
+    of their own weekly average over the ``EARLIER_DAYS`` before, having learnt at least
+    ``EARLIER_MIN_MINUTES`` a week then. Returns (learners with an earlier pattern, at-risk
+    count, at-risk learners: the largest drop first). One query."""
+    last_day = _last_day(end)
+    recent_first = last_day - timedelta(days=RECENT_DAYS - 1)
+    earlier_first = recent_first - timedelta(days=EARLIER_DAYS)
+    started = timezone.make_aware(datetime.combine(earlier_first, datetime.min.time()))
+    enrollments = Enrollment.objects.filter(
+        Q(completed_at__isnull=True) | Q(completed_at__gte=min(end, timezone.now())), enrolled_at__lt=started
+    ).annotate(
+        window=FilteredRelation(
+            "activities", condition=Q(activities__day__gte=earlier_first, activities__day__lte=last_day)
+        )
+    )
+    if course is not None:
+        enrollments = enrollments.filter(course_id=course)
+    rows = (
+        enrollments.order_by()
+        .values("customer_id", "customer__name", "customer__email")
+        .annotate(
+            recent=Coalesce(Sum("window__minutes", filter=Q(window__day__gte=recent_first)), 0),
+            earlier=Coalesce(Sum("window__minutes", filter=Q(window__day__lt=recent_first)), 0),
+        )
+        .filter(earlier__gte=EARLIER_MIN_MINUTES * EARLIER_DAYS / 7)
+        .order_by("customer_id")
+    )
+    with_pattern = 0
+    at_risk = []
+    for row in rows:
+        with_pattern += 1
+        earlier = row["earlier"] * 7 / EARLIER_DAYS
+        recent_week = row["recent"] * 7 / RECENT_DAYS
+        if recent_week < DROP_BELOW * earlier:
+            at_risk.append(
+                {
+                    "customer_id": row["customer_id"],
+                    "name": row["customer__name"] or row["customer__email"],
+                    "earlier_minutes_per_week": round(earlier, 1),
+                    "recent_minutes_per_week": round(recent_week, 1),
+                    "drop_pct": round(100 * (1 - recent_week / earlier), 1),
+                }
+            )
+    at_risk.sort(
+        key=lambda learner: (-learner["drop_pct"], -learner["earlier_minutes_per_week"], learner["customer_id"])
+    )
+    return with_pattern, len(at_risk), at_risk
+
+
 def learner_segments(*, end: datetime, course: int | None = None, listed: int = AT_RISK_LISTED) -> dict | None:
     """Cluster the learners in ``SEGMENT_COUNT`` segments with k-means on standardised
-    features; the cluster with the fewest minutes per week is "at risk". Returns each
-    segment's size and centre and the at-risk learners (least minutes first, at most
-    ``listed``). Fewer learners than segments: no data."""
+    features (named by minutes per week: low, casual, engaged), and list the learners at
+    risk (``learners_at_risk``; the largest drop first, at most ``listed``). Returns each
+    segment's size and centre. Fewer learners than segments: no data."""
     import numpy as np
     from sklearn.cluster import KMeans
     from sklearn.preprocessing import StandardScaler
@@ -82,9 +148,9 @@ def learner_segments(*, end: datetime, course: int | None = None, listed: int = 
     clusters = min(SEGMENT_COUNT, distinct)
     labels = KMeans(n_clusters=clusters, n_init=KMEANS_RUNS, random_state=0).fit_predict(scaled)
     order = sorted(range(clusters), key=lambda c: (matrix[labels == c, 0].mean(), matrix[labels == c, 1].mean()))
-    # Fewer distinct learners than segments: two clusters are "at risk" and "engaged"; one
-    # (everyone learns alike) is nobody at risk.
-    keys = {3: SEGMENT_KEYS, 2: ("at_risk", "engaged"), 1: ("casual",)}[clusters]
+    # Fewer distinct learners than segments: two clusters are "low" and "engaged"; one
+    # (everyone learns alike) is "casual".
+    keys = {3: SEGMENT_KEYS, 2: ("low", "engaged"), 1: ("casual",)}[clusters]
     segments = []
     for rank, cluster in enumerate(order):
         members = matrix[labels == cluster]
@@ -95,15 +161,12 @@ def learner_segments(*, end: datetime, course: int | None = None, listed: int = 
                 **{name: round(float(members[:, i].mean()), 2) for i, name in enumerate(names)},
             }
         )
-    at_risk_cluster = order[0] if keys[0] == "at_risk" else None
-    at_risk = [learner for learner, label in zip(learners, labels, strict=True) if label == at_risk_cluster]
-    at_risk.sort(
-        key=lambda learner: (learner["minutes_per_week"], learner["sessions_per_week"], learner["customer_id"])
-    )
+    with_pattern, at_risk_total, at_risk = learners_at_risk(end=end, course=course)
     return {
         "learners": len(learners),
         "weeks": SEGMENT_WEEKS,
         "segments": segments,
-        "at_risk_total": len(at_risk),
+        "with_pattern": with_pattern,
+        "at_risk_total": at_risk_total,
         "at_risk": at_risk[:listed],
     }

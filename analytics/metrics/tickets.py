@@ -8,13 +8,16 @@ docs/metrics.md for the definitions, which this module follows exactly.
 """
 
 import math
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, F, Q, StdDev
+from django.db.models.functions import Greatest, Ln
 
 from kb.selectors import help_center_deflection as visits_deflection
 from tickets.models import CSATResponse, NPSResponse, Ticket, TicketEvent
 
+from .business_time import business_times
 from .db import DIMENSION_FIELDS, NO_FILTERS, Filters, Period, SecondsBetween, finish, group_key, grouped, percentiles
 
 # Thresholds of the P(response < t) curve, in minutes.
@@ -23,6 +26,8 @@ CSAT_SATISFIED_FROM = 4
 NPS_PROMOTER_FROM = 9
 NPS_DETRACTOR_UP_TO = 6
 ESCALATED_EVENT = "tickets.ticket.escalated"
+# The resolution rate also says how many of the period's tickets were resolved this fast.
+RESOLVED_WITHIN = timedelta(hours=24)
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -40,18 +45,24 @@ def tickets_counted(filters: Filters = NO_FILTERS) -> Any:
 
 
 def volume(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
-    """Tickets created and resolved in the period, the resolution rate (resolved / created)
-    and the backlog at the period's end (created before it, not resolved before it)."""
+    """Tickets created and resolved in the period; the resolution rate, a true rate: of the
+    tickets created in the period, the share resolved (by the time of computing) and the
+    share resolved within ``RESOLVED_WITHIN``; the throughput ratio (resolved in the period /
+    created in the period, which may exceed 100%); and the backlog at the period's end
+    (created before it, not resolved before it)."""
     tickets = tickets_counted(filters)
+    created = period.lookup("created_at")
     rows = grouped(
         tickets.filter(
             Q(created_at__lt=period.end)
             & (Q(created_at__gte=period.start) | Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.start))
         ),
         group_by,
-        created=Count("pk", filter=period.lookup("created_at")),
+        created=Count("pk", filter=created),
         resolved=Count("pk", filter=period.lookup("resolved_at")),
         backlog=Count("pk", filter=Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end)),
+        created_resolved=Count("pk", filter=created & Q(resolved_at__isnull=False)),
+        created_resolved_fast=Count("pk", filter=created & Q(resolved_at__lt=F("created_at") + RESOLVED_WITHIN)),
     )
 
     def build(key: str | None, row: dict[str, Any]) -> dict | None:
@@ -61,16 +72,24 @@ def volume(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | Non
             "created": row["created"],
             "resolved": row["resolved"],
             "backlog": row["backlog"],
-            "resolution_rate": _pct(row["resolved"], row["created"]),
+            "created_resolved": row["created_resolved"],
+            "resolution_rate": _pct(row["created_resolved"], row["created"]),
+            "resolved_within_24h_rate": _pct(row["created_resolved_fast"], row["created"]),
+            "throughput_ratio": _pct(row["resolved"], row["created"]),
         }
 
     return finish(rows, build, group_by)
 
 
-def _normal_cdf(x: float, mean: float, deviation: float) -> float:
-    if deviation <= 0:
-        return 1.0 if x > mean else 0.0
-    return 0.5 * (1.0 + math.erf((x - mean) / (deviation * math.sqrt(2.0))))
+def _lognormal_cdf(seconds: float, mu: float, sigma: float) -> float:
+    """P(T < t) for ln T ~ N(μ, σ²)."""
+    if sigma <= 0:
+        return 1.0 if math.log(seconds) > mu else 0.0
+    return 0.5 * (1.0 + math.erf((math.log(seconds) - mu) / (sigma * math.sqrt(2.0))))
+
+
+# Times under a second count as one second in the log-normal fit (ln 0 is undefined).
+LOG_FLOOR_SECONDS = 1.0
 
 
 def _times(queryset: Any, value: Any, group_by: str | None, *, curve: bool) -> dict[str | None, dict]:
@@ -83,6 +102,9 @@ def _times(queryset: Any, value: Any, group_by: str | None, *, curve: bool) -> d
     if curve:
         for minutes in RESPONSE_CURVE_MINUTES:
             aggregates[f"under_{minutes}"] = Count("pk", filter=Q(seconds__lt=minutes * 60))
+        annotated = annotated.annotate(log_seconds=Ln(Greatest("seconds", LOG_FLOOR_SECONDS)))
+        aggregates["log_mean"] = Avg("log_seconds")
+        aggregates["log_deviation"] = StdDev("log_seconds")
     rows = grouped(annotated, group_by, **aggregates)
     ranks = percentiles(queryset, value, group_by)
     for key, row in rows.items():
@@ -90,7 +112,7 @@ def _times(queryset: Any, value: Any, group_by: str | None, *, curve: bool) -> d
     return rows
 
 
-def _time_result(row: dict[str, Any], *, curve: bool) -> dict | None:
+def _time_result(row: dict[str, Any], *, curve: bool, business: dict | None = None) -> dict | None:
     if not row or not row["count"]:
         return None
     result: dict[str, Any] = {
@@ -100,15 +122,26 @@ def _time_result(row: dict[str, Any], *, curve: bool) -> dict | None:
         "p90_seconds": _seconds(row["percentiles"].get(0.9)),
         "stddev_seconds": _seconds(row["deviation"]),
     }
+    if business is not None:
+        result["business"] = business
     if curve:
-        result["curve"] = [
+        mu, sigma = row["log_mean"], row["log_deviation"] or 0.0
+        points = [
             {
                 "minutes": minutes,
                 "empirical": round(row[f"under_{minutes}"] / row["count"], 4),
-                "normal": round(_normal_cdf(minutes * 60.0, row["mean"], row["deviation"] or 0.0), 4),
+                "lognormal": round(_lognormal_cdf(minutes * 60.0, mu, sigma), 4),
             }
             for minutes in RESPONSE_CURVE_MINUTES
         ]
+        result["curve"] = points
+        result["lognormal"] = {
+            "mu": round(mu, 4),
+            "sigma": round(sigma, 4),
+            # Goodness of fit: the largest gap between the model and the observed share at
+            # the curve's thresholds (a Kolmogorov–Smirnov distance on those points), in %.
+            "max_gap_pct": round(100 * max(abs(p["empirical"] - p["lognormal"]) for p in points), 1),
+        }
     return result
 
 
@@ -116,10 +149,13 @@ def first_response_time(*, period: Period, filters: Filters = NO_FILTERS, group_
     """Seconds from creation to the first public reply by a person, over the tickets whose
     first response falls in the period; automatic replies never set ``first_responded_at``.
     Mean, median, p90, standard deviation and the P(response < t) curve, empirical beside
-    the normal model Φ((t − μ)/σ) with μ and σ of the same tickets."""
+    the log-normal model Φ((ln t − μ)/σ), μ and σ the mean and standard deviation of the
+    logarithms of the same times, with its largest gap to the observed curve. Under
+    ``business``, the same times in business hours (``business_time``)."""
     tickets = tickets_counted(filters).filter(period.lookup("first_responded_at"))
     rows = _times(tickets, SecondsBetween("first_responded_at", "created_at"), group_by, curve=True)
-    return finish(rows, lambda key, row: _time_result(row, curve=True), group_by)
+    business = business_times(tickets, "created_at", "first_responded_at", group_by)
+    return finish(rows, lambda key, row: _time_result(row, curve=True, business=business.get(key)), group_by)
 
 
 def auto_answer_time(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
@@ -132,11 +168,13 @@ def auto_answer_time(*, period: Period, filters: Filters = NO_FILTERS, group_by:
 
 def resolution_time(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
     """Seconds from creation to resolution, minus the time spent waiting on the customer
-    (``sla_paused_minutes``), over the tickets resolved in the period."""
+    (``sla_paused_minutes``), over the tickets resolved in the period. Under ``business``,
+    the same in business hours (``business_time``)."""
     tickets = tickets_counted(filters).filter(period.lookup("resolved_at"))
     value = SecondsBetween("resolved_at", "created_at") - F("sla_paused_minutes") * 60.0
     rows = _times(tickets, value, group_by, curve=False)
-    return finish(rows, lambda key, row: _time_result(row, curve=False), group_by)
+    business = business_times(tickets, "created_at", "resolved_at", group_by, minus_paused=True)
+    return finish(rows, lambda key, row: _time_result(row, curve=False, business=business.get(key)), group_by)
 
 
 def sla_compliance(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
@@ -247,14 +285,15 @@ LATEST_COMMENTS = 10
 
 
 def csat(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
-    """CSAT: share of the ratings given in the period that are 4 or 5 (of 5), in %, with
-    the distribution of ratings 1–5. A 3 is not satisfied."""
+    """CSAT: share of the ratings given in the period that are 4 or 5 (of 5), in %, the
+    mean rating on 1–5 and the distribution of ratings 1–5. A 3 is not satisfied."""
     responses = CSATResponse.objects.filter(period.lookup("created_at"), ticket__merged_into__isnull=True).filter(
         filters.ticket_q("ticket__")
     )
     aggregates: dict[str, Any] = {
         "count": Count("pk"),
         "satisfied": Count("pk", filter=Q(rating__gte=CSAT_SATISFIED_FROM)),
+        "mean": Avg("rating"),
     }
     for rating in range(1, 6):
         aggregates[f"r{rating}"] = Count("pk", filter=Q(rating=rating))
@@ -267,6 +306,7 @@ def csat(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None 
             "responses": row["count"],
             "satisfied": row["satisfied"],
             "score": _pct(row["satisfied"], row["count"]),
+            "mean": round(row["mean"], 2),
             "distribution": {str(rating): row[f"r{rating}"] for rating in range(1, 6)},
         }
 

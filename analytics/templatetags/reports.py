@@ -11,11 +11,10 @@ register = template.Library()
 
 
 def duration(seconds: float) -> str:
-    if seconds < 60:
-        return _("%(value)s s") % {"value": f"{seconds:.0f}"}
+    """A duration as people read it: minutes under an hour, hours under two days, days."""
     if seconds < 3600:
         return _("%(value)s min") % {"value": f"{seconds / 60:.1f}"}
-    if seconds < 86400:
+    if seconds < 2 * 86400:
         return _("%(value)s h") % {"value": f"{seconds / 3600:.1f}"}
     return _("%(value)s d") % {"value": f"{seconds / 86400:.1f}"}
 
@@ -45,19 +44,25 @@ def figure(value: Any, kind: str = "num") -> str:
 
 @register.filter
 def change(value: Any, kind: str = "num") -> str:
-    """A change against the previous period, signed: "+3", "−1.5%" (percentage points)."""
+    """A change against the previous period, signed: "+3", "−1.5 pts" (percentage points)."""
     if value is None:
         return ""
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{distance(value, kind)}"
+
+
+@register.filter
+def distance(value: Any, kind: str = "num") -> str:
+    """The size of a difference, unsigned, in the figure's unit (shares in points)."""
+    if value is None:
+        return ""
     magnitude = abs(value)
     if kind == "seconds":
-        text = duration(magnitude)
-    elif kind == "pct":
-        text = _("%(value)s pts") % {"value": f"{magnitude:.1f}"}
-    elif kind == "money":
-        text = f"¥{intcomma(f'{magnitude:.2f}')}"
-    elif kind == "int":
-        text = intcomma(int(magnitude))
-    else:
-        text = f"{magnitude:g}"
-    return f"{sign}{text}"
+        return duration(magnitude)
+    if kind == "pct":
+        return _("%(value)s pts") % {"value": f"{magnitude:.1f}"}
+    if kind == "money":
+        return f"¥{intcomma(f'{magnitude:.2f}')}"
+    if kind == "int":
+        return intcomma(int(magnitude))
+    return f"{magnitude:g}"

@@ -1,7 +1,7 @@
 """Each metric against a small hand-computed fixture. The same tests run on SQLite and on
 PostgreSQL (DATABASE_URL): the numbers must be identical."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -90,12 +90,28 @@ def test_first_response_time_median_mean_p90_and_no_reply_excluded(day_tickets):
     assert result["stddev_seconds"] == pytest.approx(210.0)
 
 
-def test_response_curve_is_empirical_beside_the_normal_model(day_tickets):
-    curve = {point["minutes"]: point for point in metrics.first_response_time(period=DAY)["curve"]}
+def test_response_curve_is_empirical_beside_a_log_normal_model_and_its_fit(day_tickets):
+    result = metrics.first_response_time(period=DAY)
+    curve = {point["minutes"]: point for point in result["curve"]}
+    # ln 60, ln 120, ln 300, ln 600: mean μ = 5.2456, population deviation σ = 0.8762
+    assert result["lognormal"]["mu"] == pytest.approx(5.2456, abs=1e-4)
+    assert result["lognormal"]["sigma"] == pytest.approx(0.8762, abs=1e-4)
     assert curve[5]["empirical"] == 0.5  # 60 and 120 s are under 300 s; 300 s is not
-    assert curve[5]["normal"] == pytest.approx(0.5568, abs=1e-4)  # Φ((300 − 270) / 210)
+    assert curve[5]["lognormal"] == pytest.approx(0.6995, abs=1e-4)  # Φ((ln 300 − μ) / σ)
     assert curve[15]["empirical"] == 1.0
-    assert curve[15]["normal"] == pytest.approx(0.9987, abs=1e-4)  # Φ(3)
+    assert curve[15]["lognormal"] == pytest.approx(0.9622, abs=1e-4)
+    # the fit: the largest gap between model and observation, at 5 minutes
+    assert result["lognormal"]["max_gap_pct"] == pytest.approx(20.0, abs=0.1)
+
+
+def test_log_normal_model_says_nothing_answered_where_nothing_was():
+    # skewed times, all over 10 minutes: a normal model with their mean and deviation
+    # says 33% within 5 minutes
+    for minutes in (11, 12, 14, 15, 20, 25, 40, 60, 120, 600):
+        ticket(first_responded_at=at(9) + timedelta(minutes=minutes))
+    curve = {point["minutes"]: point for point in metrics.first_response_time(period=DAY)["curve"]}
+    assert curve[5]["empirical"] == 0.0
+    assert curve[5]["lognormal"] == pytest.approx(0.0535, abs=1e-4)
 
 
 def test_first_response_time_grouped_by_channel(day_tickets):
@@ -117,9 +133,33 @@ def test_resolution_time_excludes_time_waiting_on_the_customer(day_tickets):
 
 
 def test_volume_resolution_rate_and_backlog(day_tickets):
-    assert metrics.volume(period=DAY) == {"created": 5, "resolved": 4, "backlog": 2, "resolution_rate": 80.0}
+    # created on the 10th: t1–t5, of which t1, t2, t4 are resolved (all within 24 hours);
+    # resolved on the 10th: t1, t2, t4 and t7 (created on the 9th)
+    assert metrics.volume(period=DAY) == {
+        "created": 5,
+        "resolved": 4,
+        "backlog": 2,
+        "created_resolved": 3,
+        "resolution_rate": 60.0,
+        "resolved_within_24h_rate": 60.0,
+        "throughput_ratio": 80.0,
+    }
     by_tier = metrics.volume(period=DAY, group_by="tier")
-    assert by_tier["2"] == {"created": 2, "resolved": 2, "backlog": 0, "resolution_rate": 100.0}
+    assert by_tier["2"]["resolution_rate"] == 100.0
+
+
+def test_resolution_rate_never_exceeds_100_percent():
+    # given one ticket created today and five created earlier, all resolved today
+    ticket(created_at=at(9), resolved_at=at(10))
+    for day in range(3, 8):
+        ticket(created_at=at(9, day=day), resolved_at=at(11))
+    ticket(created_at=at(10), resolved_at=at(11, day=12))  # resolved after 49 hours
+    ticket(created_at=at(11))  # not resolved
+    result = metrics.volume(period=DAY)
+    # then the throughput ratio says 6 resolved for 3 created, and the rate stays a rate
+    assert result["throughput_ratio"] == 200.0
+    assert result["resolution_rate"] == 66.7
+    assert result["resolved_within_24h_rate"] == 33.3
 
 
 def test_sla_compliance(day_tickets):
@@ -160,6 +200,7 @@ def test_csat_counts_4_and_5_as_satisfied_and_3_not(day_tickets):
     assert result["responses"] == 3
     assert result["satisfied"] == 2
     assert result["score"] == 66.7
+    assert result["mean"] == 4.0  # (5 + 4 + 3) / 3
     assert result["distribution"] == {"1": 0, "2": 0, "3": 1, "4": 1, "5": 1}
     # newest first; the two given at the same time, the later row first
     assert [c["rating"] for c in metrics.csat_comments(period=DAY)] == [3, 4, 5]
@@ -260,19 +301,51 @@ def test_repurchase_rate(march_customers):
     assert metrics.repurchase(period=MARCH) == {"buyers": 2, "repeat_buyers": 1, "rate": 50.0}
 
 
-def test_clv_is_order_value_times_frequency_times_lifespan(march_customers):
+def test_clv_is_order_value_times_frequency_times_lifespan_over_twelve_months(march_customers):
     result = metrics.clv(period=MARCH)
-    assert result["orders"] == 3
-    assert result["revenue"] == 350.0  # 100 + 100 + (200 − 50 refunded)
-    assert result["average_order_value"] == 116.67
-    assert result["purchase_frequency"] == 1.5
-    assert result["lifespan_periods"] == 2.0  # 1 / 50 % churn
-    assert result["clv"] == pytest.approx(350.0)
+    # the 12 months to 1 April 2026: A's three orders, B's, C's, D's and E's (F's was refunded)
+    assert result["orders"] == 7
+    assert result["customers"] == 5
+    assert result["revenue"] == 1150.0  # 100 × 4 + 300 × 2 + (200 − 50 refunded)
+    assert result["average_order_value"] == 164.29
+    assert result["purchase_frequency"] == 1.4
+    # nobody was active on 1 April 2025, so the year's churn and the lifespan are unknown
+    assert result["lifespan_years"] is None
+    assert result["clv"] is None
+
+
+def test_clv_is_the_same_whatever_the_granularity():
+    # given customers who bought in 2025 and some who came back in 2026
+    course = CourseFactory(price=Decimal("100"))
+    people = [CustomerFactory() for _ in range(4)]
+    for person in people:
+        OrderFactory(customer=person, course=course, paid_at=datetime(2025, 2, 10, 12, tzinfo=TZ))
+    for person in people[:2]:
+        OrderFactory(customer=person, course=course, paid_at=datetime(2025, 9, 10, 12, tzinfo=TZ))
+    OrderFactory(customer=people[0], course=course, paid_at=datetime(2026, 3, 10, 12, tzinfo=TZ))
+    end = datetime(2026, 3, 11, tzinfo=TZ)
+    day, week, month = (
+        Period(start=end - timedelta(days=1), end=end),
+        Period(start=end - timedelta(days=7), end=end),
+        Period(start=end - timedelta(days=28), end=end),
+    )
+    # when CLV is computed for a day, a week and a four-week period ending together
+    figures = [metrics.clv(period=p) for p in (day, week, month)]
+    # then it is the same: the 12 months to 11 March 2026 hold 3 orders of 2 customers;
+    # of the 4 customers active on 11 March 2025 (bought in the year before), 2 are still
+    # active (bought within the year before 11 March 2026): churn 50 %, lifespan 2 years;
+    # CLV = ¥100 × 1.5 orders a year × 2 years
+    assert figures[0] == figures[1] == figures[2]
+    assert figures[0]["orders"] == 3
+    assert figures[0]["purchase_frequency"] == 1.5
+    assert figures[0]["annual_churn_rate"] == 50.0
+    assert figures[0]["lifespan_years"] == 2.0
+    assert figures[0]["clv"] == 300.0
 
 
 def test_customer_metrics_of_every_course_at_once_match_each_course_alone(march_customers, django_assert_num_queries):
     course, membership = march_customers["course"], march_customers["membership"]
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         by_course = metrics.customers_by_course(period=MARCH)
     # the course: A and B active at 1 March, A bought again (retained), B did not; in March
     # A bought twice and E once (200 − 50 refunded)
@@ -284,12 +357,11 @@ def test_customer_metrics_of_every_course_at_once_match_each_course_alone(march_
         "retention_rate": 50.0,
     }
     assert by_course[str(course.pk)]["repurchase"] == {"buyers": 2, "repeat_buyers": 1, "rate": 50.0}
-    assert by_course[str(course.pk)]["clv"]["revenue"] == 350.0
-    assert by_course[str(course.pk)]["clv"]["clv"] == pytest.approx(350.0)
+    assert by_course[str(course.pk)]["clv"]["revenue"] == 550.0  # the year's orders: 4 × 100 + (200 − 50)
     # the membership: C's runs on, D's ends in March; nothing bought in March
     assert by_course[str(membership.pk)]["churn"]["churn_rate"] == 50.0
     assert by_course[str(membership.pk)]["repurchase"] is None
-    assert by_course[str(membership.pk)]["clv"] is None
+    assert by_course[str(membership.pk)]["clv"]["orders"] == 2
     for pk in (course.pk, membership.pk):
         assert by_course[str(pk)] == {
             "churn": metrics.churn(period=MARCH, course=pk),
@@ -302,7 +374,7 @@ def test_customer_metrics_of_every_course_at_once_match_each_course_alone(march_
 def test_customer_metrics_by_course_take_the_same_queries_for_more_courses(march_customers, django_assert_num_queries):
     for _ in range(5):
         OrderFactory(customer=CustomerFactory(), course=CourseFactory(), paid_at=datetime(2026, 3, 3, 12, tzinfo=TZ))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         assert len(metrics.customers_by_course(period=MARCH)) == 7
     assert metrics.customers_by_course(period=EMPTY) == {}
 
@@ -316,7 +388,7 @@ def test_cohort_retention_by_month_of_first_purchase(march_customers):
     ]
 
 
-def test_learner_segments_list_the_least_engaged_as_at_risk():
+def test_learner_segments_cluster_by_engagement():
     end = datetime(2026, 3, 29, tzinfo=TZ)
     recent = end.date() - timedelta(days=3)
     heavy = [EnrollmentFactory(completed_at=datetime(2026, 3, 1, tzinfo=TZ)) for _ in range(3)]
@@ -333,10 +405,61 @@ def test_learner_segments_list_the_least_engaged_as_at_risk():
         enrollment.save()
     result = metrics.learner_segments(end=end)
     assert result["learners"] == 7
-    assert [(s["key"], s["learners"]) for s in result["segments"]] == [("at_risk", 2), ("casual", 2), ("engaged", 3)]
-    assert {learner["customer_id"] for learner in result["at_risk"]} == {idle.customer_id, lapsed.customer_id}
+    assert [(s["key"], s["learners"]) for s in result["segments"]] == [("low", 2), ("casual", 2), ("engaged", 3)]
+    # the idle and the lapsed learner learnt nothing in the six weeks before: no pattern to drop from
+    assert result["at_risk"] == []
     assert result["segments"][2]["minutes_per_week"] == pytest.approx(312.5)  # 1250 / 4 weeks
     assert result["segments"][2]["completion_rate"] == 100.0
+
+
+def _learning(enrollment: object, minutes_by_day: dict) -> None:
+    for day, minutes in minutes_by_day.items():
+        LearningActivityFactory(enrollment=enrollment, day=day, minutes=minutes, sessions=1)
+
+
+def _weekly(first: date, weeks: int, minutes: int) -> dict:
+    return {first + timedelta(weeks=week): minutes for week in range(weeks)}
+
+
+def test_at_risk_learners_dropped_against_their_own_earlier_pattern():
+    # the period ends on 29 March: recent = 15–28 March, earlier = 1 February – 14 March
+    end = datetime(2026, 3, 29, tzinfo=TZ)
+    enrolled = datetime(2026, 1, 5, tzinfo=TZ)
+    steady, dropped, light, done, late = (EnrollmentFactory(enrolled_at=enrolled) for _ in range(5))
+    late.enrolled_at = datetime(2026, 2, 10, tzinfo=TZ)
+    late.save()
+    done.completed_at = datetime(2026, 3, 20, tzinfo=TZ)
+    done.save()
+    for enrollment in (steady, dropped, done, late):
+        _learning(enrollment, _weekly(date(2026, 2, 2), 6, 60))  # 60 minutes a week
+    _learning(steady, _weekly(date(2026, 3, 16), 2, 50))  # 50 a week: under 50 % it is not
+    _learning(dropped, {date(2026, 3, 16): 20})  # 10 a week: a drop of 83.3 %
+    _learning(light, _weekly(date(2026, 2, 2), 6, 10))  # 10 a week: too little to drop from
+    # a future day never counts
+    _learning(dropped, {date(2026, 3, 30): 500})
+    with_pattern, total, listed = metrics.learners_at_risk(end=end)
+    # steady and dropped have a pattern; done completed its course (no active enrollment),
+    # late enrolled after the earlier window began, light learnt too little to drop from
+    assert with_pattern == 2
+    assert total == 1
+    assert listed == [
+        {
+            "customer_id": dropped.customer_id,
+            "name": dropped.customer.name or dropped.customer.email,
+            "earlier_minutes_per_week": 60.0,
+            "recent_minutes_per_week": 10.0,
+            "drop_pct": 83.3,
+        }
+    ]
+
+
+def test_at_risk_never_reads_a_window_in_the_future(time_machine):
+    # on 20 March, the month's report ends on 1 April: the windows end today, not on 1 April
+    time_machine.move_to(datetime(2026, 3, 20, 15, tzinfo=TZ), tick=False)
+    learner = EnrollmentFactory(enrolled_at=datetime(2026, 1, 5, tzinfo=TZ))
+    _learning(learner, {**_weekly(date(2026, 1, 26), 6, 60), **_weekly(date(2026, 3, 9), 2, 60)})
+    # with windows ending on 31 March, the last 14 days would be half empty: a false drop
+    assert metrics.learners_at_risk(end=datetime(2026, 4, 1, tzinfo=TZ))[1] == 0
 
 
 def test_help_center_deflection_counts_visits_without_a_ticket_after_them():
@@ -364,3 +487,74 @@ def test_help_center_deflection_counts_visits_without_a_ticket_after_them():
         "suggestion_rate": 33.3,
     }
     assert metrics.help_center_deflection(period=EMPTY) is None
+
+
+def test_business_time_follows_the_china_calendar_across_the_spring_festival():
+    """Support hours Monday to Friday 09:00–18:00 following mainland China's calendar:
+    closed 15–23 February 2026 (the Spring Festival), open on the make-up Saturday 14."""
+    from tickets.models import BusinessHours, SLAPolicy
+
+    weekdays = {str(day): [["09:00", "18:00"]] for day in range(5)}
+    BusinessHours.objects.filter(name="Support hours").update(weekly=weekdays, follows_china_calendar=True)
+    assert SLAPolicy.objects.get(priority="normal").business_hours.name == "Support hours"
+    assert SLAPolicy.objects.get(priority="urgent").business_hours is None  # around the clock
+    feb = Period(start=datetime(2026, 2, 1, tzinfo=TZ), end=datetime(2026, 3, 1, tzinfo=TZ))
+
+    def moment(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 2, day, hour, minute, tzinfo=TZ)
+
+    # Friday 13, 17:00 → Tuesday 24, 10:00: 1 h on Friday + 9 h on the make-up Saturday +
+    # the holiday closed + 1 h on Tuesday = 11 h; resolved Wednesday 25, 12:00 (9 h on
+    # Tuesday, 3 h on Wednesday: 22 h) less 60 business minutes waiting on the customer.
+    ticket(
+        priority="normal",
+        created_at=moment(13, 17),
+        first_responded_at=moment(24, 10),
+        resolved_at=moment(25, 12),
+        sla_paused_minutes=60,
+    )
+    # On the make-up Saturday itself: 30 minutes, all of them working time.
+    ticket(priority="normal", created_at=moment(14, 10), first_responded_at=moment(14, 10, 30))
+    # Urgent tickets run around the clock, holiday or not: 10 minutes.
+    ticket(priority="urgent", channel=Channel.PHONE, created_at=moment(20, 10), first_responded_at=moment(20, 10, 10))
+
+    response = metrics.first_response_time(period=feb)
+    assert response["median_seconds"] == pytest.approx(1800.0)  # wall clock: 600, 1800, 11 days 17 h
+    assert response["business"] == {
+        "count": 3,
+        "mean_seconds": pytest.approx((39600 + 1800 + 600) / 3, abs=0.1),
+        "median_seconds": 1800.0,
+        "p90_seconds": pytest.approx(1800 + 0.8 * (39600 - 1800)),  # linear, as percentile_cont
+    }
+    by_channel = metrics.first_response_time(period=feb, group_by="channel")
+    assert by_channel[Channel.PHONE]["business"]["median_seconds"] == 600.0
+    assert by_channel[Ticket._meta.get_field("channel").default]["business"]["count"] == 2
+    resolution = metrics.resolution_time(period=feb)
+    assert resolution["business"]["median_seconds"] == pytest.approx(22 * 3600 - 3600)
+    assert resolution["median_seconds"] == pytest.approx((12 * 24 - 5) * 3600 - 3600)  # wall clock
+
+
+def test_business_time_is_left_out_when_every_clock_runs_around_the_clock(day_tickets):
+    from tickets.models import SLAPolicy
+
+    SLAPolicy.objects.update(business_hours=None)
+    assert "business" not in metrics.first_response_time(period=DAY)
+    assert "business" not in metrics.resolution_time(period=DAY)
+
+
+def test_a_snapshot_measures_business_times_once_for_every_grouping(day_tickets):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from analytics.metrics.business_time import business_time_batch
+
+    alone = {group: metrics.first_response_time(period=DAY, group_by=group) for group in (None, "channel", "tier")}
+    with business_time_batch(), CaptureQueriesContext(connection) as queries:
+        batched = {
+            group: metrics.first_response_time(period=DAY, group_by=group) for group in (None, "channel", "tier")
+        }
+    assert batched == alone
+    with CaptureQueriesContext(connection) as unbatched:
+        for group in (None, "channel", "tier"):
+            metrics.first_response_time(period=DAY, group_by=group)
+    assert len(unbatched) - len(queries) == 2  # the tickets are read once, not three times

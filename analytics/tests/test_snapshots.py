@@ -10,11 +10,12 @@ from celery.contrib.testing.worker import start_worker
 from celery.exceptions import Retry
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import CustomerFactory
-from analytics.models import ReportRun, ReportSnapshot
+from analytics.models import ReportRun, ReportSnapshot, StaffingForecast
 from analytics.periods import period_of, period_relative, periods_between
 from analytics.services import LOCK_SECONDS, report_period_lock, report_snapshot_compute
 from analytics.tasks import report_snapshot_compute_task
@@ -49,6 +50,24 @@ def test_periods_are_local_days_iso_weeks_and_calendar_months():
     assert period_of("month", day).end == datetime(2026, 4, 1, tzinfo=TZ)
     assert period_relative("month", -1, today=date(2026, 1, 15)).start == datetime(2025, 12, 1, tzinfo=TZ)
     assert len(periods_between("month", date(2025, 12, 31), date(2026, 2, 1))) == 3
+
+
+def test_30_day_windows_count_back_from_today_and_never_hold_today():
+    from analytics.periods import period_span_before
+
+    today = date(2026, 3, 31)
+    last = period_relative("30d", 0, today=today)
+    assert (last.start, last.end) == (datetime(2026, 3, 1, tzinfo=TZ), datetime(2026, 3, 31, tzinfo=TZ))
+    before = period_relative("30d", -1, today=today)
+    assert (before.start, before.end) == (datetime(2026, 1, 30, tzinfo=TZ), datetime(2026, 3, 1, tzinfo=TZ))
+    assert period_of("30d", date(2026, 3, 1), today=today) == last
+    assert period_of("30d", date(2026, 2, 28), today=today) == before
+    assert period_of("30d", today, today=today) == last  # today is not over: the last window holds it
+    # this month so far (2 days and 15 hours) against the same span at the start of last month
+    span = period_span_before(
+        period_of("month", date(2026, 3, 3)), granularity="month", until=datetime(2026, 3, 3, 15, tzinfo=TZ)
+    )
+    assert (span.start, span.end) == (datetime(2026, 2, 1, tzinfo=TZ), datetime(2026, 2, 3, 15, tzinfo=TZ))
 
 
 @pytest.mark.django_db
@@ -94,8 +113,6 @@ def test_task_computes_the_period_relative_to_today():
 
 
 def test_task_retries_transient_failures_only():
-    from django.db import OperationalError
-
     assert OperationalError in report_snapshot_compute_task.autoretry_for
     assert report_snapshot_compute_task.max_retries == 3
 
@@ -127,13 +144,35 @@ def test_compute_reports_refuses_bad_dates(args, message):
 SCHEDULED = {name: entry for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("reports-")}
 
 
-def test_schedule_has_today_yesterday_last_week_and_last_month():
+def test_schedule_has_current_and_previous_periods_and_the_last_30_days():
     assert {(e["kwargs"]["granularity"], e["kwargs"]["offset"]) for e in SCHEDULED.values()} == {
         ("day", 0),
         ("day", -1),
+        ("week", 0),
         ("week", -1),
+        ("month", 0),
         ("month", -1),
+        ("30d", 0),
+        ("30d", -1),
     }
+
+
+def _stored(model: type) -> int:
+    """Rows of ``model``; -1 while the worker's write transaction locks SQLite (see below)."""
+    try:
+        return model.objects.count()
+    except OperationalError:
+        return -1
+
+
+def _computed_runs() -> int:
+    """Periods computed so far; while the worker's thread holds a write transaction, SQLite's
+    shared in-memory test database refuses readers at once ("table is locked", no busy
+    timeout): then ask again on the next poll."""
+    try:
+        return ReportRun.objects.filter(computed_at__isnull=False).count()
+    except OperationalError:
+        return -1
 
 
 @pytest.mark.worker
@@ -143,19 +182,22 @@ def test_scheduled_reports_run_through_a_real_worker(worker_app, manager_client)
     make_tickets(timezone.localdate())
     worker_app.control.purge()  # the tickets' own events (mails, auto-answers) are not this test's
     with start_worker(worker_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-        # when beat's four report entries are sent through the broker, as beat sends them
+        # when beat's report entries are sent through the broker, as beat sends them
         for entry in SCHEDULED.values():
             worker_app.send_task(entry["task"], kwargs=entry["kwargs"])
-        # then the worker computes the four periods
-        assert wait_until(lambda: ReportRun.objects.filter(computed_at__isnull=False).count() == 4, timeout=60)
+        staffing = settings.CELERY_BEAT_SCHEDULE["staffing-forecast"]
+        worker_app.send_task(staffing["task"], kwargs=staffing.get("kwargs", {}))
+        # then the worker computes every period, and this week's staffing forecast
+        assert wait_until(lambda: _computed_runs() == len(SCHEDULED), timeout=90)
+        assert wait_until(lambda: _stored(StaffingForecast) == 1, timeout=60)
     today = ReportSnapshot.objects.get(granularity="day", start=period_relative("day", 0).start, dimension="overall")
     assert today.data["volume"]["created"] == 2
     # and the report pages show what the worker computed
-    page = manager_client.get(reverse("reports:volume"))
+    page = manager_client.get(reverse("reports:volume"), {"granularity": "day"})
     assert page.context["current"] == today
     assert page.context["tables"][0].rows[-1][1] == 2
     monthly = manager_client.get(reverse("reports:volume"), {"granularity": "month"})
-    assert monthly.context["current"].start == period_relative("month", -1).start
+    assert monthly.context["current"].start == period_relative("month", 0).start
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from .reports import ReportPageView, snapshot_figure
 from .tables import Column, Table
 
 SEGMENT_LABELS = {
-    "at_risk": gettext_lazy("At risk"),
+    "low": gettext_lazy("Low engagement"),
     "casual": gettext_lazy("Casual"),
     "engaged": gettext_lazy("Engaged"),
 }
@@ -37,12 +37,14 @@ class CustomersView(ReportPageView):
                 (Column(_("Repeat buyers"), "int"), ("repurchase", "repeat_buyers")),
                 (Column(_("Repurchase rate"), "pct"), ("repurchase", "rate")),
                 (Column(_("Average order value"), "money"), ("clv", "average_order_value")),
-                (Column(_("Purchase frequency"), "num"), ("clv", "purchase_frequency")),
-                (Column(_("CLV"), "money"), ("clv", "clv")),
+                (Column(_("Orders a year per customer"), "num"), ("clv", "purchase_frequency")),
+                (Column(_("Lifespan (years)"), "num"), ("clv", "lifespan_years")),
+                (Column(_("CLV (12 months)"), "money"), ("clv", "clv")),
             ],
             note=_(
                 "A customer is active while holding paid access or having bought within the last 30 days "
-                "(or the period's length, if longer)."
+                "(or the period's length, if longer). CLV reads the 12 months to the period's end, whatever the "
+                "period: average order value × orders a year per customer × lifespan (1 / the year's churn)."
             ),
         )
         cohorts = snapshot_figure(self.current.data if self.current else None, "cohorts") or []
@@ -77,9 +79,9 @@ class CustomersView(ReportPageView):
             (Column(_("Retention"), "pct"), ("churn", "retention_rate")),
             (Column(_("Buyers"), "int"), ("repurchase", "buyers")),
             (Column(_("Repurchase rate"), "pct"), ("repurchase", "rate")),
-            (Column(_("Revenue"), "money"), ("clv", "revenue")),
+            (Column(_("Revenue, 12 months"), "money"), ("clv", "revenue")),
             (Column(_("Average order value"), "money"), ("clv", "average_order_value")),
-            (Column(_("CLV"), "money"), ("clv", "clv")),
+            (Column(_("CLV (12 months)"), "money"), ("clv", "clv")),
         ]
         rows = [
             [name, *(snapshot_figure(snapshot.data, *path) for _column, path in fields)]
@@ -132,21 +134,29 @@ class LearnersView(ReportPageView):
                 title=_("At-risk learners"),
                 columns=[
                     Column(_("Customer"), "link"),
-                    Column(_("Minutes per week"), "num"),
-                    Column(_("Sessions per week"), "num"),
-                    Column(_("Completion"), "pct"),
+                    Column(_("Minutes per week, before"), "num"),
+                    Column(_("Minutes per week, last 2 weeks"), "num"),
+                    Column(_("Drop"), "pct"),
                 ],
                 rows=[
                     [
                         (learner["name"], reverse("desk:customer-detail", args=[learner["customer_id"]])),
-                        learner["minutes_per_week"],
-                        learner["sessions_per_week"],
-                        learner["completion_rate"],
+                        learner["earlier_minutes_per_week"],
+                        learner["recent_minutes_per_week"],
+                        learner["drop_pct"],
                     ]
                     for learner in segments.get("at_risk", [])
                 ],
-                note=_("%(listed)s listed of %(total)s at risk, least learning first.")
-                % {"listed": len(segments.get("at_risk", [])), "total": segments.get("at_risk_total", 0)},
+                note=_(
+                    "%(total)s of %(learners)s learners with an active enrollment and a learning habit (at least "
+                    "30 minutes a week in the six weeks before) learnt less than half as much in the last two "
+                    "weeks; %(listed)s listed, largest drop first."
+                )
+                % {
+                    "listed": len(segments.get("at_risk", [])),
+                    "total": segments.get("at_risk_total", 0),
+                    "learners": segments.get("with_pattern", 0),
+                },
             ),
         ]
         chart = bar_chart(_("Learners per segment"), [row[0] for row in rows], [row[1] for row in rows])

@@ -7,9 +7,10 @@ the latest period against the one before, SVG charts and tables; ``?export=<tabl
 downloads any table as CSV.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -40,13 +41,28 @@ def snapshot_figure(data: dict | None, *path: str) -> Any:
     return data
 
 
-def period_label(granularity: str, start: datetime) -> str:
+def period_label(granularity: str, start: datetime, end: datetime | None = None) -> str:
     local = timezone.localtime(start)
     if granularity == Granularity.MONTH:
         return f"{local:%Y-%m}"
     if granularity == Granularity.WEEK:
         return _("%(date)s (week %(week)s)") % {"date": f"{local:%Y-%m-%d}", "week": local.isocalendar().week}
+    if granularity == Granularity.ROLLING and end is not None:
+        last = timezone.localtime(end) - timedelta(days=1)
+        return f"{local:%m-%d}–{last:%m-%d}"
     return f"{local:%Y-%m-%d}"
+
+
+def snapshot_is_partial(snapshot: ReportSnapshot) -> bool:
+    """Whether the snapshot's period was not over when it was computed (this month so far)."""
+    return snapshot.end > snapshot.computed_at
+
+
+def snapshot_label(granularity: str, snapshot: ReportSnapshot) -> str:
+    label = period_label(granularity, snapshot.start, snapshot.end)
+    if snapshot_is_partial(snapshot):
+        return _("%(period)s (so far)") % {"period": label}
+    return label
 
 
 class ReportPageView(SurfaceAccessMixin, TemplateView):
@@ -72,6 +88,20 @@ class ReportPageView(SurfaceAccessMixin, TemplateView):
         self.series = [snapshot for snapshot in series if snapshot.start >= first]
         self.current = self.series[-1] if self.series else None
         self.previous = self.previous_of.get(scope.previous_start(self.current.start)) if self.current else None
+        # A period not over yet is compared with the same span of the period before, never
+        # with the whole of it (the overall snapshot holds that span's figures).
+        self.previous_data = self.previous.data if self.previous else None
+        self.comparison = _("vs previous period")
+        span = snapshot_figure(self.current.data, "previous_span") if self.current else None
+        if self.current and snapshot_is_partial(self.current):
+            self.previous_data = span
+            if span:
+                first = timezone.localtime(datetime.fromisoformat(span["start"]))
+                last = timezone.localtime(datetime.fromisoformat(span["end"]))
+                self.comparison = _("vs the same span before (%(start)s – %(end)s)") % {
+                    "start": f"{first:%m-%d %H:%M}",
+                    "end": f"{last:%m-%d %H:%M}",
+                }
         built = self.build()
         export = request.GET.get("export")
         if export:
@@ -88,7 +118,7 @@ class ReportPageView(SurfaceAccessMixin, TemplateView):
         raise NotImplementedError(f"{type(self).__name__} must define build().")
 
     def labels(self) -> list[str]:
-        return [period_label(self.scope.granularity, snapshot.start) for snapshot in self.series]
+        return [snapshot_label(self.scope.granularity, snapshot) for snapshot in self.series]
 
     def trend_table(
         self, *, name: str, title: str, fields: list[tuple[Column, tuple[str, ...]]], note: str = ""
@@ -135,8 +165,10 @@ class ReportPageView(SurfaceAccessMixin, TemplateView):
             else f"{self.scope.dimension}:{self.scope.key}",
             by_dimension=self.by_dimension,
             current=self.current,
-            current_label=period_label(self.scope.granularity, self.current.start) if self.current else "",
+            current_label=snapshot_label(self.scope.granularity, self.current) if self.current else "",
             previous=self.previous,
+            comparison=self.comparison,
+            min_sample=settings.HELPDESK_REPORT_MIN_SAMPLE,
             query=query.urlencode(),
             pages=REPORT_PAGES,
             run=report_run_latest(),
@@ -155,6 +187,8 @@ REPORT_PAGES = [
     ("reports:agents", gettext_lazy("Agents")),
     ("reports:customers", gettext_lazy("Customers")),
     ("reports:learners", gettext_lazy("Learners")),
+    ("reports:staffing", gettext_lazy("Staffing")),
+    ("reports:subscriptions", gettext_lazy("Digests, alerts and targets")),
 ]
 
 

@@ -3,6 +3,7 @@ deflection and the agents' leaderboard (see ``reports`` for what every page shar
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -11,21 +12,16 @@ from helpdesk.selectors import heartbeat_is_stale, heartbeat_latest
 from tickets.services.escalation import EscalationRule
 
 from ..charts import bar_chart, line_chart
+from ..headlines import headline_figures
 from ..metrics import RESPONSE_CURVE_MINUTES
 from ..models import Dimension
+from ..selectors import target_distances
 from .reports import ReportPageView, snapshot_figure
-from .tables import Column, Table
+from .tables import Cell, Column, Table
 
 
 def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60.0, 1)
-
-
-def _kpi(label: str, kind: str, current: Any, previous: Any) -> dict[str, Any]:
-    change = None
-    if isinstance(current, int | float) and isinstance(previous, int | float):
-        change = round(current - previous, 1)
-    return {"label": label, "kind": kind, "value": current, "previous": previous, "change": change}
 
 
 class OverviewView(ReportPageView):
@@ -34,45 +30,45 @@ class OverviewView(ReportPageView):
 
     def build(self) -> dict[str, Any]:
         now = self.current.data if self.current else None
-        before = self.previous.data if self.previous else None
-        overall = self.scope.dimension == Dimension.OVERALL
-        specs = [
-            (_("Tickets created"), "int", ("volume", "created")),
-            (_("Resolution rate"), "pct", ("volume", "resolution_rate")),
-            (_("Backlog at period end"), "int", ("volume", "backlog")),
-            (_("Median first response"), "seconds", ("first_response", "median_seconds")),
-            (_("Median resolution time"), "seconds", ("resolution", "median_seconds")),
-            (_("SLA met (both targets)"), "pct", ("sla", "both_met")),
-            (_("CSAT"), "pct", ("csat", "score")),
-            (_("Escalation rate"), "pct", ("escalation", "rate")),
-            (_("Auto-answer deflection"), "pct", ("deflection", "rate")),
-        ]
-        if overall:
-            specs += [
-                (_("NPS"), "num", ("nps", "score")),
-                (_("Churn rate"), "pct", ("churn", "churn_rate")),
-                (_("Customer lifetime value"), "money", ("clv", "clv")),
-            ]
-        kpis = [
-            _kpi(label, kind, snapshot_figure(now, *path), snapshot_figure(before, *path))
-            for label, kind, path in specs
-        ]
+        kpis = headline_figures(now, self.previous_data, overall=self.scope.dimension == Dimension.OVERALL)
+        kpis = [kpi for kpi in kpis if kpi["key"] != "csat_mean"]
+        distances = target_distances(now) if self.scope.dimension == Dimension.OVERALL else {}
+        for kpi in kpis:
+            kpi["target"] = distances.get(kpi["key"])
         table = Table(
             name="kpis",
             title=_("Key figures"),
             columns=[
                 Column(_("Metric")),
                 Column(_("This period"), "num"),
+                Column(_("Sample size"), "int"),
                 Column(_("Previous period"), "num"),
                 Column(pgettext("difference from the previous period", "Change"), "num"),
             ],
-            rows=[[k["label"], k["value"], k["previous"], k["change"]] for k in kpis],
-            note=_("Durations in seconds, shares in %."),
+            rows=[
+                [
+                    k["label"],
+                    Cell(k["value"], k["kind"]),
+                    k["sample"],
+                    Cell(k["previous"], k["kind"]),
+                    Cell(k["change"], k["kind"], change=True),
+                ]
+                for k in kpis
+            ],
+            note=_(
+                "Shares in %%, changes of shares in percentage points; a figure resting on fewer than %(count)s "
+                "answers or tickets is not compared. CSV: durations in minutes."
+            )
+            % {"count": settings.HELPDESK_REPORT_MIN_SAMPLE},
         )
         chart = line_chart(
             _("Tickets created and resolved"),
             self.labels(),
-            [(_("Created"), self.trend("volume", "created")), (_("Resolved"), self.trend("volume", "resolved"))],
+            [
+                (pgettext("count of tickets", "Created"), self.trend("volume", "created")),
+                (_("Resolved"), self.trend("volume", "resolved")),
+            ],
+            integer=True,
         )
         return {"kpis": kpis, "charts": [chart], "tables": [table]}
 
@@ -93,11 +89,15 @@ class SatisfactionView(ReportPageView):
             title=_("Satisfaction by period"),
             fields=[
                 (Column(_("CSAT ratings"), "int"), ("csat", "responses")),
-                (Column(_("CSAT"), "pct"), ("csat", "score")),
+                (Column(_("CSAT (share satisfied)"), "pct"), ("csat", "score")),
+                (Column(_("CSAT, mean rating (1–5)"), "num"), ("csat", "mean")),
                 (Column(_("NPS answers"), "int"), ("nps", "responses")),
                 (Column(_("NPS"), "num"), ("nps", "score")),
             ],
-            note=_("NPS is asked of customers, not about tickets: it is shown for all tickets only."),
+            note=_(
+                "CSAT: share of ratings of 4 or 5. NPS is asked of customers, not about tickets: it is shown for "
+                "all tickets only."
+            ),
         )
         now = self.current.data if self.current else {}
         csat_distribution = snapshot_figure(now, "csat", "distribution") or {}
@@ -171,24 +171,32 @@ class TimesView(ReportPageView):
 
     def build(self) -> dict[str, Any]:
         time_columns = [
+            Column(_("First responses"), "int"),
             Column(_("First response, median"), "seconds"),
             Column(_("First response, mean"), "seconds"),
             Column(_("First response, p90"), "seconds"),
+            Column(_("First response in business hours, median"), "seconds"),
+            Column(_("Resolved tickets"), "int"),
             Column(_("Resolution, median"), "seconds"),
             Column(_("Resolution, mean"), "seconds"),
             Column(_("Resolution, p90"), "seconds"),
+            Column(_("Resolution in business hours, median"), "seconds"),
             Column(_("SLA first response met"), "pct"),
             Column(_("SLA resolution met"), "pct"),
         ]
 
         def cells(data: dict) -> list[Any]:
             return [
+                snapshot_figure(data, "first_response", "count"),
                 snapshot_figure(data, "first_response", "median_seconds"),
                 snapshot_figure(data, "first_response", "mean_seconds"),
                 snapshot_figure(data, "first_response", "p90_seconds"),
+                snapshot_figure(data, "first_response", "business", "median_seconds"),
+                snapshot_figure(data, "resolution", "count"),
                 snapshot_figure(data, "resolution", "median_seconds"),
                 snapshot_figure(data, "resolution", "mean_seconds"),
                 snapshot_figure(data, "resolution", "p90_seconds"),
+                snapshot_figure(data, "resolution", "business", "median_seconds"),
                 snapshot_figure(data, "sla", "first_response_met"),
                 snapshot_figure(data, "sla", "resolution_met"),
             ]
@@ -199,7 +207,11 @@ class TimesView(ReportPageView):
                 title=_("Times by period"),
                 columns=[Column(_("Period")), *time_columns],
                 rows=[[label, *cells(s.data)] for label, s in zip(self.labels(), self.series, strict=True)],
-                note=_("Resolution time excludes time spent waiting on the customer. CSV: seconds."),
+                note=_(
+                    "Resolution time excludes time spent waiting on the customer. Business hours: the SLA "
+                    "calendar of each ticket's priority (public holidays and make-up working days included). "
+                    "CSV: minutes."
+                ),
             )
         ]
         for dimension, title in (
@@ -215,7 +227,9 @@ class TimesView(ReportPageView):
                     rows=[[name, *cells(row.data)] for name, row in self.breakdown(dimension)],
                 )
             )
-        curve = snapshot_figure(self.current.data if self.current else None, "first_response", "curve") or []
+        first_response = snapshot_figure(self.current.data if self.current else None, "first_response") or {}
+        curve = first_response.get("curve") or []
+        fit = first_response.get("lognormal") or {}
         tables.append(
             Table(
                 name="response-curve",
@@ -223,22 +237,32 @@ class TimesView(ReportPageView):
                 columns=[
                     Column(_("Within (minutes)"), "int"),
                     Column(_("Observed"), "pct"),
-                    Column(_("Normal model"), "pct"),
+                    Column(_("Log-normal model"), "pct"),
                 ],
-                rows=[[p["minutes"], round(100 * p["empirical"], 1), round(100 * p["normal"], 1)] for p in curve],
+                rows=[[p["minutes"], round(100 * p["empirical"], 1), round(100 * p["lognormal"], 1)] for p in curve],
                 note=_(
-                    "Normal model: Φ((t − μ)/σ) with the mean μ and standard deviation σ of the same first responses."
-                ),
+                    "Log-normal model: Φ((ln t − μ)/σ), μ and σ the mean and standard deviation of the logarithms "
+                    "of the same %(count)s first responses (μ = %(mu)s, σ = %(sigma)s). Fit: at most %(gap)s "
+                    "percentage points from the observed share at these thresholds."
+                )
+                % {
+                    "count": first_response.get("count", 0),
+                    "mu": fit.get("mu", "–"),
+                    "sigma": fit.get("sigma", "–"),
+                    "gap": fit.get("max_gap_pct", "–"),
+                }
+                if fit
+                else "",
             )
         )
         thresholds = [_("%(minutes)s min") % {"minutes": m} for m in RESPONSE_CURVE_MINUTES]
         charts = [
             line_chart(
-                _("P(first response < t): observed and normal model"),
+                _("P(first response < t): observed and log-normal model (%)"),
                 thresholds if curve else [],
                 [
                     (_("Observed"), [round(100 * p["empirical"], 1) for p in curve]),
-                    (_("Normal model"), [round(100 * p["normal"], 1) for p in curve]),
+                    (_("Log-normal model"), [round(100 * p["lognormal"], 1) for p in curve]),
                 ],
                 y_max=100,
             ),
@@ -247,7 +271,10 @@ class TimesView(ReportPageView):
                 self.labels(),
                 [
                     (_("First response"), [_minutes(v) for v in self.trend("first_response", "median_seconds")]),
-                    (_("Resolution"), [_minutes(v) for v in self.trend("resolution", "median_seconds")]),
+                    (
+                        pgettext("duration", "Resolution"),
+                        [_minutes(v) for v in self.trend("resolution", "median_seconds")],
+                    ),
                 ],
             ),
         ]
@@ -260,16 +287,17 @@ class VolumeView(ReportPageView):
 
     def build(self) -> dict[str, Any]:
         columns = [
-            Column(_("Created"), "int"),
-            Column(_("Resolved"), "int"),
-            Column(_("Resolution rate"), "pct"),
+            Column(pgettext("count of tickets", "Created"), "int"),
+            Column(_("Resolved in the period"), "int"),
+            Column(_("Resolution rate (of tickets created)"), "pct"),
+            Column(_("Resolved within 24 h (of tickets created)"), "pct"),
+            Column(_("Throughput ratio (resolved / created)"), "pct"),
             Column(_("Backlog at period end"), "int"),
         ]
+        names = ("created", "resolved", "resolution_rate", "resolved_within_24h_rate", "throughput_ratio", "backlog")
 
         def cells(data: dict) -> list[Any]:
-            return [
-                snapshot_figure(data, "volume", name) for name in ("created", "resolved", "resolution_rate", "backlog")
-            ]
+            return [snapshot_figure(data, "volume", name) for name in names]
 
         tables = [
             Table(
@@ -277,6 +305,11 @@ class VolumeView(ReportPageView):
                 title=_("Volume by period"),
                 columns=[Column(_("Period")), *columns],
                 rows=[[label, *cells(s.data)] for label, s in zip(self.labels(), self.series, strict=True)],
+                note=_(
+                    "Resolution rate: of the tickets created in the period, the share resolved so far. The "
+                    "throughput ratio compares tickets resolved in the period (whenever created) with those created "
+                    "in it, and may exceed 100%."
+                ),
             )
         ]
         for dimension, title in (
@@ -295,10 +328,11 @@ class VolumeView(ReportPageView):
             _("Created, resolved and backlog"),
             self.labels(),
             [
-                (_("Created"), self.trend("volume", "created")),
+                (pgettext("count of tickets", "Created"), self.trend("volume", "created")),
                 (_("Resolved"), self.trend("volume", "resolved")),
                 (_("Backlog"), self.trend("volume", "backlog")),
             ],
+            integer=True,
         )
         return {"charts": [chart], "tables": tables}
 
@@ -410,6 +444,7 @@ class AgentsView(ReportPageView):
                 [
                     name,
                     snapshot_figure(data, "volume", "resolved") or 0,
+                    snapshot_figure(data, "first_response", "count"),
                     snapshot_figure(data, "first_response", "median_seconds"),
                     snapshot_figure(data, "resolution", "median_seconds"),
                     snapshot_figure(data, "csat", "score"),
@@ -425,9 +460,10 @@ class AgentsView(ReportPageView):
             columns=[
                 Column(_("Agent")),
                 Column(_("Resolved"), "int"),
+                Column(_("First responses"), "int"),
                 Column(_("First response, median"), "seconds"),
                 Column(_("Resolution, median"), "seconds"),
-                Column(_("CSAT"), "pct"),
+                Column(_("CSAT (share satisfied)"), "pct"),
                 Column(_("CSAT ratings"), "int"),
                 Column(_("SLA met (both targets)"), "pct"),
                 Column(_("Open at period end"), "int"),

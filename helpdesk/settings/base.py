@@ -373,3 +373,10 @@ HELPDESK_OUTBOUND_ALLOWED_NETWORKS = env.list("HELPDESK_OUTBOUND_ALLOWED_NETWORK
 HELPDESK_RETENTION_CLOSED_TICKET_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKET_MONTHS", default=36)
 HELPDESK_RETENTION_RAW_MAIL_DAYS = env.int("HELPDESK_RETENTION_RAW_MAIL_DAYS", default=90)
 HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS = env.int("HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS", default=30)
+
+
+# Reports. A figure resting on fewer answers or tickets than this is shown as "too few",
+# never as a trend.
+HELPDESK_REPORT_MIN_SAMPLE = env.int("HELPDESK_REPORT_MIN_SAMPLE", default=10)
+# Staffing: minutes of agent work one public reply takes (handling time = replies per ticket × this).
+HELPDESK_STAFFING_MINUTES_PER_REPLY = env.float("HELPDESK_STAFFING_MINUTES_PER_REPLY", default=6.0)

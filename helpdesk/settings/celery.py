@@ -141,4 +141,57 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=0, day_of_month=1),
         "kwargs": {"granularity": "month", "offset": -1},
     },
+    # This week and this month so far (each with the same span of the period before, to
+    # compare like with like): hourly, at :50.
+    "reports-this-week": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(minute=50),
+        "kwargs": {"granularity": "week", "offset": 0},
+    },
+    "reports-this-month": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(minute=52),
+        "kwargs": {"granularity": "month", "offset": 0},
+    },
+    # The last 30 days, the pages' default, and the 30 days before them: daily at 00:30
+    # and 00:35.
+    "reports-last-30-days": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(hour=0, minute=30),
+        "kwargs": {"granularity": "30d", "offset": 0},
+    },
+    "reports-30-days-before": {
+        "task": "analytics.tasks.report_snapshot_compute_task",
+        "schedule": crontab(hour=0, minute=35),
+        "kwargs": {"granularity": "30d", "offset": -1},
+    },
+    # This week's staffing forecast (from the 8 weeks before it): daily at 00:45, so a
+    # new week has its own from Monday morning and a fresh install from its first night.
+    "staffing-forecast": {
+        "task": "analytics.tasks.staffing_forecast_compute_task",
+        "schedule": crontab(hour=0, minute=45),
+    },
+    # Managers' digests of yesterday, last week and last month, by mail (after the
+    # snapshots above): daily at 07:30, Mondays at 07:35, on the 1st at 07:40.
+    "digests-daily": {
+        "task": "analytics.tasks.report_digests_send_task",
+        "schedule": crontab(hour=7, minute=30),
+        "kwargs": {"frequency": "day"},
+    },
+    "digests-weekly": {
+        "task": "analytics.tasks.report_digests_send_task",
+        "schedule": crontab(hour=7, minute=35, day_of_week=1),
+        "kwargs": {"frequency": "week"},
+    },
+    "digests-monthly": {
+        "task": "analytics.tasks.report_digests_send_task",
+        "schedule": crontab(hour=7, minute=40, day_of_month=1),
+        "kwargs": {"frequency": "month"},
+    },
+    # Managers' threshold alerts over their last days; mail once per crossing. Every 15
+    # minutes (:07, :22, :37, :52).
+    "report-alerts-check": {
+        "task": "analytics.tasks.report_alerts_check_task",
+        "schedule": crontab(minute="7-59/15"),
+    },
 }

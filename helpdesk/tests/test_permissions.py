@@ -64,6 +64,8 @@ MATRIX = [
         for page in ("satisfaction", "times", "volume", "escalations", "deflection", "agents", "customers", "learners")
     ],
     ("reports:refresh", None, REPORTS_POST),
+    ("reports:staffing", None, REPORTS),
+    ("reports:subscriptions", None, REPORTS),
     ("api:report-snapshot-list", None, REPORTS_API),
     ("admin:index", None, ADMIN),
     ("admin:accounts_agentprofile_changelist", None, ADMIN),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import AgentTier
 
 from ..models import ACTIVE_STATUSES, BusinessHours, SLAPolicy, Status, Ticket
-from ..sla_clock import BusinessCalendar, add_business_minutes, business_minutes_between
+from ..sla_clock import BusinessCalendar, add_business_minutes, business_minutes_between, china_calendar_days
 from .base import event_log, ticket_lock, ticket_save
 from .notifications import managers, notify_many
 
@@ -20,10 +20,21 @@ BREACH_BATCH = 200
 
 
 def calendar_for(hours: BusinessHours | None) -> BusinessCalendar | None:
-    """The calendar of a policy's business hours; None runs the clock around the clock."""
+    """The calendar of a policy's business hours (with mainland China's public calendar
+    when it follows it); None runs the clock around the clock."""
     if hours is None:
         return None
-    return BusinessCalendar.from_json(timezone=hours.timezone, weekly=hours.weekly, holidays=hours.holidays)
+    days_off, working = frozenset(), frozenset()
+    if hours.follows_china_calendar:
+        days_off, working, _years = china_calendar_days()
+    return BusinessCalendar.from_json(
+        timezone=hours.timezone,
+        weekly=hours.weekly,
+        holidays=hours.holidays,
+        workdays=hours.working_days,
+        extra_holidays=days_off,
+        extra_workdays=working,
+    )
 
 
 def policy_for(priority: str) -> SLAPolicy | None:

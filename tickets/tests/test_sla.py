@@ -37,6 +37,51 @@ def test_due_times_follow_business_hours(customer_a, office_hours):
     assert ticket.resolution_due_at == datetime(2026, 11, 23, 16, 30, tzinfo=SHANGHAI)
 
 
+def test_due_times_follow_the_china_calendar_over_the_spring_festival(customer_a, office_hours):
+    BusinessHours.objects.filter(name="Office").update(follows_china_calendar=True)
+    # given a ticket opened on Friday 13 February 2026, 17:30, before the make-up Saturday
+    with time_machine.travel(datetime(2026, 2, 13, 17, 30, tzinfo=SHANGHAI), tick=False):
+        ticket = open_ticket(customer_a)
+    # then the first response is due on Saturday 14 (a working day) and the resolution,
+    # 480 minutes, runs 30 on Friday, 540 on Saturday would end it at 16:30 that day
+    assert ticket.first_response_due_at == datetime(2026, 2, 14, 9, 30, tzinfo=SHANGHAI)
+    assert ticket.resolution_due_at == datetime(2026, 2, 14, 16, 30, tzinfo=SHANGHAI)
+    # and one opened on the Saturday evening waits for the end of the holiday (Tuesday 24)
+    with time_machine.travel(datetime(2026, 2, 14, 17, 30, tzinfo=SHANGHAI), tick=False):
+        later = open_ticket(customer_a)
+    assert later.first_response_due_at == datetime(2026, 2, 24, 9, 30, tzinfo=SHANGHAI)
+
+
+def test_business_hours_are_edited_in_a_form_not_json():
+    from tickets.forms.business_hours import BusinessHoursForm
+
+    data = {
+        "name": "Office",
+        "timezone": "Asia/Shanghai",
+        "follows_china_calendar": "on",
+        **{f"day_{d}": "09:00-12:00, 13:00-18:00" for d in range(5)},
+        "day_5": "",
+        "day_6": "",
+        "closures": "2027-02-08\n2027-02-10..2027-02-12",
+        "extra_working_days": "2027-02-20",
+    }
+    form = BusinessHoursForm(data=data)
+    assert form.is_valid(), form.errors
+    hours = form.save()
+    assert hours.weekly["0"] == [["09:00", "12:00"], ["13:00", "18:00"]]
+    assert "5" not in hours.weekly
+    assert hours.holidays == ["2027-02-08", "2027-02-10", "2027-02-11", "2027-02-12"]
+    assert hours.working_days == ["2027-02-20"]
+    # bad input re-renders with the reason, nothing saved
+    bad = BusinessHoursForm(data={**data, "name": "Other", "day_0": "9 to 5", "closures": "next Monday"})
+    assert not bad.is_valid()
+    assert "09:00-18:00" in bad.errors["day_0"][0]
+    assert "is not a date" in bad.errors["closures"][0]
+    hours_out = BusinessHoursForm(data={**data, "name": "Other", "day_1": "18:00-09:00"})
+    assert not hours_out.is_valid()
+    assert "cannot be used" in str(hours_out.errors)
+
+
 def test_without_business_hours_the_clock_runs_around_the_clock(customer_a):
     SLAPolicy.objects.filter(priority="urgent").update(first_response_minutes=30, business_hours=None)
     with time_machine.travel(datetime(2026, 11, 21, 23, 50, tzinfo=SHANGHAI), tick=False):

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tickets.sla_clock import BusinessCalendar, add_business_minutes, business_minutes_between
+from tickets.sla_clock import BusinessCalendar, add_business_minutes, business_minutes_between, china_calendar_days
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -306,3 +306,56 @@ def test_search_gives_up_after_years_of_closed_days():
     # then the search stops with a ValueError
     with pytest.raises(ValueError, match="consecutive days"):
         add_business_minutes(sh(2, 9), 1, calendar)
+
+
+# Mainland China's calendar (chinesecalendar): the 2026 Spring Festival holiday runs from
+# Sunday 15 to Monday 23 February, with make-up working days on Saturdays 14 and 28 February.
+def china_calendar(**extra: object) -> BusinessCalendar:
+    days_off, working, _years = china_calendar_days()
+    weekly = {str(day): [["09:00", "18:00"]] for day in range(5)}
+    return BusinessCalendar.from_json(
+        timezone="Asia/Shanghai",
+        weekly=weekly,
+        holidays=extra.get("holidays", []),
+        workdays=extra.get("workdays", []),
+        extra_holidays=days_off,
+        extra_workdays=working,
+    )
+
+
+def feb(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 2, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def test_china_calendar_covers_2026_with_its_spring_festival():
+    days_off, working, years = china_calendar_days()
+    assert 2026 in years
+    assert {feb(day, 0).date() for day in range(15, 24)} <= days_off
+    assert {feb(14, 0).date(), feb(28, 0).date()} <= working
+
+
+def test_sla_clock_works_the_make_up_saturday_before_the_spring_festival():
+    # Friday 13 February, 17:00: one hour that day, then the make-up Saturday opens at 09:00
+    assert add_business_minutes(feb(13, 17), 120, china_calendar()) == feb(14, 10).astimezone(UTC)
+
+
+def test_sla_clock_stops_through_the_spring_festival_holiday():
+    # Saturday 14 February (working), 17:00: one hour, then closed from 15 to 23 February
+    # (Monday 16 to Friday 20 and Monday 23 are holidays): next opening Tuesday 24, 09:00
+    assert add_business_minutes(feb(14, 17), 120, china_calendar()) == feb(24, 10).astimezone(UTC)
+    assert business_minutes_between(feb(13, 9), feb(24, 9), china_calendar()) == 2 * 540
+    # without the China calendar the clock would run on 16–20 and 23 February
+    plain = BusinessCalendar(tz=SHANGHAI, weekly=dict.fromkeys(range(5), ((time(9), time(18)),)))
+    assert add_business_minutes(feb(14, 17), 120, plain) == feb(16, 11).astimezone(UTC)
+
+
+def test_sla_clock_works_the_make_up_saturday_after_the_holiday():
+    # Friday 27 February 17:00 to Monday 2 March 10:00: 60 + 540 (Saturday 28) + 60 minutes
+    end = datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)
+    assert business_minutes_between(feb(27, 17), end, china_calendar()) == 660
+
+
+def test_company_closures_and_working_days_win_over_the_public_calendar():
+    calendar = china_calendar(holidays=["2026-02-28"], workdays=["2026-02-17"])
+    assert calendar.hours_on(feb(28, 0).date()) == ()  # the company closes its make-up Saturday
+    assert calendar.hours_on(feb(17, 0).date()) == ((time(9), time(18)),)  # and works a holiday

@@ -25,7 +25,8 @@ class Command(BaseCommand):
             "--granularity",
             choices=Granularity.values,
             action="append",
-            help="Only this granularity (repeatable); default: day, week and month.",
+            help="Only this granularity (repeatable); default: day, week and month (30d: the 30-day windows "
+            "counted back from today that hold a date of the range).",
         )
         parser.add_argument("--missing", action="store_true", help="Only the periods that have never been computed.")
 
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         if (last - first).days > MAX_DAYS:
             raise CommandError(f"At most {MAX_DAYS} days at once.")
         computed = skipped = 0
-        for granularity in options["granularity"] or Granularity.values:
+        default = [Granularity.DAY, Granularity.WEEK, Granularity.MONTH]
+        for granularity in options["granularity"] or default:
             done = set()
             if options["missing"]:
                 done = set(

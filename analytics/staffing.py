@@ -1,0 +1,297 @@
+"""Staffing: how many agents each hour of this week needs to meet a service level, beside
+how many are available.
+
+- Arrivals: tickets created per hour of the week over the last ``HISTORY_WEEKS`` weeks,
+  counted in the database; a ridge regression (scikit-learn) on the hour of the week and
+  the week's trend forecasts next week. Its error is measured on the last
+  ``HELD_BACK_WEEKS`` weeks, forecast from the weeks before them.
+- Handling time: agents' public replies per ticket resolved in the history, times the
+  minutes one reply takes (``HELPDESK_STAFFING_MINUTES_PER_REPLY``).
+- Erlang C: the probability that a ticket waits, and the share answered within the target,
+  for n agents; the agents needed are the fewest that meet the target share. Erlang A
+  (``erlang_a``: arrivals that leave when they wait too long) is the seam for live chat
+  (issue 14): ``agents_needed(..., patience_seconds=...)``.
+- Available: ``agents_available`` (today the agents marked available, in the hours the
+  business calendar is open; live presence later replaces it in that one function).
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+
+from accounts.models import AgentProfile
+from tickets.models import BusinessHours, MessageKind, SLAPolicy, Ticket, TicketMessage
+from tickets.services.sla import calendar_for
+
+HISTORY_WEEKS = 8
+HELD_BACK_WEEKS = 2
+HOURS_A_WEEK = 7 * 24
+MAX_AGENTS = 500
+# Erlang A: the longest queue whose states are computed (one matrix of this size).
+MAX_QUEUE_STATES = 3000
+# Light regularisation: each hour of the week has one observation per week of history.
+RIDGE_ALPHA = 0.05
+
+
+def erlang_c(agents: int, traffic: float) -> float:
+    """The probability that an arrival waits (Erlang C) with ``agents`` servers and
+    ``traffic`` Erlangs (arrival rate × handling time). 1 when the agents cannot keep up."""
+    if traffic <= 0:
+        return 0.0
+    if agents <= traffic:
+        return 1.0
+    # Erlang B by its stable recursion, then C from B.
+    blocking = 1.0
+    for n in range(1, agents + 1):
+        blocking = traffic * blocking / (n + traffic * blocking)
+    return agents * blocking / (agents - traffic * (1 - blocking))
+
+
+def service_level(agents: int, *, arrivals_per_hour: float, handle_seconds: float, target_seconds: float) -> float:
+    """The share of arrivals answered within ``target_seconds`` (Erlang C)."""
+    traffic = arrivals_per_hour * handle_seconds / 3600.0
+    if traffic <= 0:
+        return 1.0
+    if agents <= traffic:
+        return 0.0
+    waits = erlang_c(agents, traffic)
+    return 1.0 - waits * math.exp(-(agents - traffic) * target_seconds / handle_seconds)
+
+
+def erlang_a(
+    agents: int, *, arrivals_per_hour: float, handle_seconds: float, patience_seconds: float, target_seconds: float
+) -> dict[str, float]:
+    """Erlang A (the M/M/n+M queue): arrivals that wait leave after an exponential patience
+    of mean ``patience_seconds`` (live chat, issue 14). Exact, from the stationary
+    distribution of the birth–death chain (death rate min(k, n)·μ + max(k − n, 0)·θ in
+    state k), truncated where its tail is negligible. Returns the probability of waiting,
+    of abandoning (θ · mean queue / λ) and the service level: the share of all arrivals
+    answered within ``target_seconds`` (an arrival finding j waiting ahead is answered once
+    j + 1 of the events "an agent frees up" (rate n·μ) and "one ahead leaves" happen
+    before its own patience runs out: one matrix exponential gives it for every j)."""
+    from scipy.linalg import expm
+
+    rate, service, patience = arrivals_per_hour / 3600.0, 1.0 / handle_seconds, 1.0 / patience_seconds
+    if rate <= 0:
+        return {"waits": 0.0, "abandons": 0.0, "service_level": 1.0}
+    log_p, state = [0.0], 0
+    while True:
+        state += 1
+        ratio = rate / (min(state, agents) * service + max(state - agents, 0) * patience)
+        log_p.append(log_p[-1] + math.log(ratio))
+        if state > agents and ratio < 1 and log_p[-1] - max(log_p) < math.log(1e-15):
+            break
+        if state > agents + MAX_QUEUE_STATES:
+            raise ValueError("Erlang A: patience too long for this load (the queue has no practical bound).")
+    top = max(log_p)
+    weights = [math.exp(value - top) for value in log_p]
+    total = sum(weights)
+    p = [weight / total for weight in weights]
+    queued = p[agents:]  # arrivals that find every agent busy, by how many wait ahead
+    waits = sum(queued)
+    abandons = patience * sum(ahead * share for ahead, share in enumerate(queued)) / rate
+    # The tagged arrival's generator: states "j ahead" (0 … len − 1), then answered, left.
+    size = len(queued)
+    generator = [[0.0] * (size + 2) for _ in range(size + 2)]
+    for ahead in range(size):
+        moves = agents * service + ahead * patience
+        generator[ahead][ahead - 1 if ahead else size] = moves
+        generator[ahead][size + 1] = patience
+        generator[ahead][ahead] = -(moves + patience)
+    answered = expm([[value * target_seconds for value in row] for row in generator])
+    within = sum(share * answered[ahead][size] for ahead, share in enumerate(queued))
+    return {"waits": waits, "abandons": abandons, "service_level": 1.0 - waits + within}
+
+
+def agents_needed(
+    *,
+    arrivals_per_hour: float,
+    handle_seconds: float,
+    target_seconds: float,
+    target_share: float,
+    patience_seconds: float | None = None,
+) -> int:
+    """The fewest agents whose service level reaches ``target_share`` (0–1): Erlang C, or
+    Erlang A when arrivals leave after ``patience_seconds`` on average (live chat)."""
+    if arrivals_per_hour <= 0:
+        return 0
+    if patience_seconds:
+        # Erlang A is stable at any load and its service level grows with the agents: the
+        # fewest that reach the target, by bisection (each evaluation is a matrix exponential).
+        def level(agents: int) -> float:
+            return erlang_a(
+                agents,
+                arrivals_per_hour=arrivals_per_hour,
+                handle_seconds=handle_seconds,
+                patience_seconds=patience_seconds,
+                target_seconds=target_seconds,
+            )["service_level"]
+
+        low, high = 0, MAX_AGENTS  # level(low) < target (no agent answers anyone) <= level(high), or high is the cap
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if level(middle) >= target_share else (middle, high)
+        return high
+    traffic = arrivals_per_hour * handle_seconds / 3600.0
+    agents = max(1, math.floor(traffic) + 1)
+    while agents < MAX_AGENTS:
+        reached = service_level(
+            agents, arrivals_per_hour=arrivals_per_hour, handle_seconds=handle_seconds, target_seconds=target_seconds
+        )
+        if reached >= target_share:
+            return agents
+        agents += 1
+    return MAX_AGENTS
+
+
+def hourly_arrivals(*, start: datetime, weeks: int) -> list[float]:
+    """Tickets created in each hour of ``weeks`` weeks from ``start`` (local midnight),
+    oldest first: ``weeks × 168`` counts. One query."""
+    end = start + timedelta(weeks=weeks)
+    rows = (
+        Ticket.objects.filter(created_at__gte=start, created_at__lt=end, merged_into__isnull=True)
+        .annotate(day=TruncDate("created_at"), hour=ExtractHour("created_at"))
+        .values("day", "hour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = [0.0] * (weeks * HOURS_A_WEEK)
+    first_day = timezone.localtime(start).date()
+    for row in rows:
+        index = (row["day"] - first_day).days * 24 + row["hour"]
+        if 0 <= index < len(counts):
+            counts[index] = float(row["n"])
+    return counts
+
+
+def _features(weeks: int, first_week: int = 0) -> Any:
+    import numpy as np
+
+    rows = weeks * HOURS_A_WEEK
+    features = np.zeros((rows, HOURS_A_WEEK + 1))
+    for index in range(rows):
+        features[index, index % HOURS_A_WEEK] = 1.0
+        features[index, HOURS_A_WEEK] = first_week + index // HOURS_A_WEEK
+    return features
+
+
+def forecast_week(history: list[float]) -> list[float]:
+    """Next week's arrivals per hour from whole weeks of hourly counts: a ridge regression
+    on the hour of the week (one-hot) and the week number (the trend)."""
+    import numpy as np
+    from sklearn.linear_model import Ridge
+
+    weeks = len(history) // HOURS_A_WEEK
+    model = Ridge(alpha=RIDGE_ALPHA).fit(_features(weeks), np.array(history))
+    return [max(0.0, float(value)) for value in model.predict(_features(1, first_week=weeks))]
+
+
+def forecast_error(history: list[float], held_back: int = HELD_BACK_WEEKS) -> dict[str, float] | None:
+    """The forecast's error on the last ``held_back`` weeks, each forecast from the weeks
+    before it: mean absolute error per hour and the error on the week's total, in %."""
+    weeks = len(history) // HOURS_A_WEEK
+    if weeks <= held_back + 1:
+        return None
+    absolute, totals = [], []
+    for week in range(weeks - held_back, weeks):
+        predicted = forecast_week(history[: week * HOURS_A_WEEK])
+        actual = history[week * HOURS_A_WEEK : (week + 1) * HOURS_A_WEEK]
+        absolute += [abs(p - a) for p, a in zip(predicted, actual, strict=True)]
+        if sum(actual):
+            totals.append(abs(sum(predicted) - sum(actual)) / sum(actual))
+    return {
+        "weeks": held_back,
+        "mae_per_hour": round(sum(absolute) / len(absolute), 2),
+        "total_error_pct": round(100 * sum(totals) / len(totals), 1) if totals else None,
+    }
+
+
+def handle_seconds(*, start: datetime, end: datetime) -> tuple[float, int]:
+    """Seconds of agent work per ticket: agents' public replies per ticket resolved between
+    ``start`` and ``end`` × ``HELPDESK_STAFFING_MINUTES_PER_REPLY``; and the tickets it
+    rests on. Two queries."""
+    resolved = Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end, merged_into__isnull=True)
+    tickets = resolved.count()
+    if not tickets:
+        return settings.HELPDESK_STAFFING_MINUTES_PER_REPLY * 60.0, 0
+    replies = TicketMessage.objects.filter(
+        ticket__in=resolved, kind=MessageKind.REPLY, author__agent_profile__isnull=False
+    ).count()
+    return max(replies / tickets, 1.0) * settings.HELPDESK_STAFFING_MINUTES_PER_REPLY * 60.0, tickets
+
+
+def agents_available(hours: list[datetime]) -> list[int]:
+    """Agents available at each hour: the agents marked available now, in the hours the
+    support calendar (the normal priority's business hours) is open; 0 when it is closed.
+    The one place live presence will plug in."""
+    available = AgentProfile.objects.filter(is_available=True, user__is_active=True).count()
+    policy = SLAPolicy.objects.select_related("business_hours").filter(priority="normal").first()
+    hours_row: BusinessHours | None = policy.business_hours if policy else None
+    calendar = calendar_for(hours_row)
+    if calendar is None:
+        return [available] * len(hours)
+    result = []
+    for moment in hours:
+        local = moment.astimezone(calendar.tz)
+        opening = calendar.hours_on(local.date())
+        moment_time = local.time()
+        is_open = any(start <= moment_time and (end == end.min or moment_time < end) for start, end in opening)
+        result.append(available if is_open else 0)
+    return result
+
+
+def week_start_of(day: date) -> datetime:
+    """Local midnight of the Monday of ``day``'s week."""
+    return timezone.make_aware(datetime.combine(day - timedelta(days=day.weekday()), datetime.min.time()))
+
+
+def staffing_forecast_data(*, today: date | None = None) -> dict[str, Any]:
+    """This week's forecast (from Monday), from the ``HISTORY_WEEKS`` weeks before it: the
+    arrivals per hour, the agent work per ticket and the forecast's error on held-back
+    weeks. What beat stores (``StaffingForecast``); independent of the manager's target.
+    Three queries."""
+    week_start = week_start_of(today or timezone.localdate())
+    history_start = week_start - timedelta(weeks=HISTORY_WEEKS)
+    history = hourly_arrivals(start=history_start, weeks=HISTORY_WEEKS)
+    seconds, sample = handle_seconds(start=history_start, end=week_start)
+    return {
+        "week_start": week_start,
+        "arrivals": [round(value, 4) for value in forecast_week(history)],
+        "handle_seconds": seconds,
+        "handle_sample": sample,
+        "history_tickets": int(sum(history)),
+        "error": forecast_error(history),
+    }
+
+
+@dataclass(frozen=True)
+class StaffingPlan:
+    forecast: Any  # the StaffingForecast it rests on
+    rows: list[dict[str, Any]]
+
+
+def staffing_plan(forecast: Any, *, target_seconds: float, target_share: float) -> StaffingPlan:
+    """A stored week's forecast (``StaffingForecast``), hour by hour: the arrivals, the
+    agents Erlang C needs for the target, and the agents available now."""
+    hours = [forecast.week_start + timedelta(hours=index) for index in range(HOURS_A_WEEK)]
+    rows = [
+        {
+            "at": moment,
+            "arrivals": round(arrivals, 2),
+            "needed": agents_needed(
+                arrivals_per_hour=arrivals,
+                handle_seconds=forecast.handle_seconds,
+                target_seconds=target_seconds,
+                target_share=target_share,
+            ),
+            "available": free,
+        }
+        for moment, arrivals, free in zip(hours, forecast.arrivals, agents_available(hours), strict=True)
+    ]
+    return StaffingPlan(forecast=forecast, rows=rows)
