@@ -19,6 +19,7 @@ from tickets.services.base import event_log
 
 from .models import Article, AutoAnswerRule
 from .search import search_ids
+from .selectors import articles_visible_by_id
 from .triage import Prediction, triage_predict
 
 ARTICLES_IN_ANSWER = 3
@@ -49,7 +50,8 @@ def ticket_suggestions(*, ticket: Ticket, internal: bool = False, limit: int = A
         more = search_ids(f"{ticket.subject} {body[:300]}", internal=internal, limit=limit).hits
         seen = {pk for pk, _score in hits}
         hits += [hit for hit in more if hit[0] not in seen][: limit - len(hits)]
-    articles = Article.objects.defer("search_document").in_bulk([pk for pk, _score in hits])
+    # The visibility of each hit as the database says now, not as it was indexed.
+    articles = articles_visible_by_id(ids=[pk for pk, _score in hits], internal=internal)
     return Suggestions(
         prediction=prediction, category=category, articles=[articles[pk] for pk, _s in hits if pk in articles]
     )
@@ -93,7 +95,10 @@ def ticket_auto_answer(*, ticket_id: int) -> bool:
             category=prediction.label,
             confidence=round(prediction.confidence, 3),
             version=prediction.version,
+            out_of_scope=prediction.out_of_scope,
         )
+        if prediction.out_of_scope:  # none of the categories the model knows: agents answer it
+            return False
         # The category the customer chose wins over the prediction.
         category = ticket.category or suggestions.category
         rule = AutoAnswerRule.objects.filter(category=category).first()
