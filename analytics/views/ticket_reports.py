@@ -45,7 +45,7 @@ class OverviewView(ReportPageView):
             (_("SLA met (both targets)"), "pct", ("sla", "both_met")),
             (_("CSAT"), "pct", ("csat", "score")),
             (_("Escalation rate"), "pct", ("escalation", "rate")),
-            (_("Auto-answer deflection"), "pct", ("deflection", "rate")),
+            (_("Automation rate"), "pct", ("deflection", "automation")),
         ]
         if overall:
             specs += [
@@ -361,13 +361,24 @@ class DeflectionView(ReportPageView):
     def build(self) -> dict[str, Any]:
         table = self.trend_table(
             name="trend",
-            title=_("Deflection by auto-answer, by period"),
+            title=_("Automatic answers, by period"),
             fields=[
+                (Column(_("Tickets created"), "int"), ("deflection", "created")),
                 (Column(_("Auto-answered"), "int"), ("deflection", "auto_answered")),
-                (Column(_("Solved without an agent"), "int"), ("deflection", "deflected")),
-                (Column(_("Deflection rate"), "pct"), ("deflection", "rate")),
+                (Column(_("Involvement"), "pct"), ("deflection", "involvement")),
+                (Column(_("Confirmed solved"), "int"), ("deflection", "confirmed")),
+                (Column(_("Assumed solved (72 h)"), "int"), ("deflection", "assumed")),
+                (Column(_("Awaiting (under 72 h)"), "int"), ("deflection", "awaiting")),
+                (Column(_("Resolution"), "pct"), ("deflection", "resolution")),
+                (Column(_("Automation rate"), "pct"), ("deflection", "automation")),
                 (Column(_("Auto-answer time, median"), "seconds"), ("auto_answer", "median_seconds")),
             ],
+            note=_(
+                "Involvement: the share of new tickets that got an automatic answer. Resolution: the share of "
+                "those the answer resolved, confirmed by the customer (“solved”) or assumed when 72 hours passed "
+                "without a reply from the customer or an agent; a reopen undoes either. Automation rate = "
+                "involvement × resolution: the share of all new tickets resolved by automation."
+            ),
         )
         help_center = self.trend_table(
             name="help-center",
@@ -386,10 +397,12 @@ class DeflectionView(ReportPageView):
             ),
         )
         chart = line_chart(
-            _("Deflection rate (%)"),
+            _("Automatic answers (%)"),
             self.labels(),
             [
-                (_("Deflection rate"), self.trend("deflection", "rate")),
+                (_("Involvement"), self.trend("deflection", "involvement")),
+                (_("Resolution"), self.trend("deflection", "resolution")),
+                (_("Automation rate"), self.trend("deflection", "automation")),
                 (_("View deflection rate"), self.trend("help_center", "view_rate")),
             ],
             y_max=100,
