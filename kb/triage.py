@@ -15,7 +15,8 @@ and both feature sets in one linear SVM. Every pipeline's scores become probabil
 through a softmax whose temperature is fitted on validation data (``TriageClassifier``),
 and the out-of-scope threshold on the top probability is chosen on validation data too:
 the highest threshold that costs the in-scope answers at most ``MAX_IN_SCOPE_LOSS`` of
-accuracy. Training data may also hold rows labelled ``oos``: a prediction of that class is
+accuracy (tuned when the validation data has out-of-scope rows, and always for the
+product's models trained on tickets). Training data may also hold rows labelled ``oos``: a prediction of that class is
 out of scope as well.
 """
 
@@ -140,9 +141,9 @@ class TriageClassifier:
             for row, column in enumerate(best)
         ]
 
-    def calibrate(self, texts: list[str], labels: list[str]) -> None:
-        """Fit the temperature (negative log-likelihood of the in-scope rows) and the
-        out-of-scope threshold on validation data."""
+    def calibrate(self, texts: list[str], labels: list[str], *, threshold: bool = True) -> None:
+        """Fit the temperature (negative log-likelihood of the in-scope rows) and, when
+        ``threshold``, the out-of-scope threshold on validation data."""
         known = {str(label): n for n, label in enumerate(self.classes_)}
         rows = [n for n, label in enumerate(labels) if label in known and label != OUT_OF_SCOPE]
         if not rows:
@@ -160,6 +161,8 @@ class TriageClassifier:
         top = probabilities.max(axis=1)
         right = (probabilities.argmax(axis=1) == truth) & (self.classes_[probabilities.argmax(axis=1)] != OUT_OF_SCOPE)
         accuracy = right.mean()
+        if not threshold:
+            return
         # The highest threshold whose rejected right answers cost at most MAX_IN_SCOPE_LOSS.
         self.threshold = 0.0
         for candidate in np.unique(top):
@@ -185,16 +188,21 @@ def evaluate(
     test: tuple[list[str], list[str]],
     name: str = DEFAULT_PIPELINE,
     validation: tuple[list[str], list[str]] | None = None,
+    threshold: bool | None = None,
 ) -> tuple[TriageClassifier, Evaluation]:
     """Fit the pipeline on ``train`` (texts, labels), calibrate it on ``validation`` (when
     given), and score it on ``test``: accuracy and macro-F1 over every row (``oos`` is a
     label like the others), and, when ``test`` has ``oos`` rows, the accuracy on the others
-    and the share of ``oos`` rows called out of scope."""
+    and the share of ``oos`` rows called out of scope. The out-of-scope threshold is tuned
+    when ``threshold``; by default when the validation data has ``oos`` rows (without them
+    there is nothing out of scope to tune it on)."""
     pipeline = pipeline_build(name)
     pipeline.fit(train[0], train[1])
     classifier = TriageClassifier(pipeline)
     if validation is not None:
-        classifier.calibrate(*validation)
+        if threshold is None:
+            threshold = OUT_OF_SCOPE in validation[1]
+        classifier.calibrate(*validation, threshold=threshold)
     predicted = classifier.predict(test[0]) if test[0] else []
     in_scope = [n for n, label in enumerate(test[1]) if label != OUT_OF_SCOPE]
     oos = [n for n, label in enumerate(test[1]) if label == OUT_OF_SCOPE]
@@ -281,7 +289,8 @@ def triage_train_from_tickets(
             result[f"{target}_version"] = None
             continue
         train, test = _split(texts, labels)
-        classifier, evaluation = evaluate(train=train, test=test, name=name, validation=test)
+        # Tickets have no out-of-scope examples: the threshold keeps the in-scope loss rule.
+        classifier, evaluation = evaluate(train=train, test=test, name=name, validation=test, threshold=True)
         stored = triage_model_store(target=target, classifier=classifier, evaluation=evaluation, name=name)
         result[f"{target}_version"] = stored.version
         result[f"{target}_accuracy"] = round(evaluation.accuracy, 4)
