@@ -5,7 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from helpdesk.selectors import heartbeat_is_stale, heartbeat_latest
 from tickets.services.escalation import EscalationRule
@@ -354,6 +354,10 @@ class EscalationsView(ReportPageView):
         return {"charts": charts, "tables": tables}
 
 
+def _resolution_label() -> str:
+    return pgettext("share of auto-answered tickets resolved", "Resolution")
+
+
 class DeflectionView(ReportPageView):
     page = "deflection"
     title = gettext_lazy("Deflection")
@@ -369,7 +373,10 @@ class DeflectionView(ReportPageView):
                 (Column(_("Confirmed solved"), "int"), ("deflection", "confirmed")),
                 (Column(_("Assumed solved (72 h)"), "int"), ("deflection", "assumed")),
                 (Column(_("Awaiting (under 72 h)"), "int"), ("deflection", "awaiting")),
-                (Column(_("Resolution"), "pct"), ("deflection", "resolution")),
+                (
+                    Column(_resolution_label(), "pct"),
+                    ("deflection", "resolution"),
+                ),
                 (Column(_("Automation rate"), "pct"), ("deflection", "automation")),
                 (Column(_("Auto-answer time, median"), "seconds"), ("auto_answer", "median_seconds")),
             ],
@@ -401,7 +408,10 @@ class DeflectionView(ReportPageView):
             self.labels(),
             [
                 (_("Involvement"), self.trend("deflection", "involvement")),
-                (_("Resolution"), self.trend("deflection", "resolution")),
+                (
+                    _resolution_label(),
+                    self.trend("deflection", "resolution"),
+                ),
                 (_("Automation rate"), self.trend("deflection", "automation")),
                 (_("View deflection rate"), self.trend("help_center", "view_rate")),
             ],
