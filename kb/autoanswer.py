@@ -32,7 +32,7 @@ class Suggestions:
     articles: list[Article] = field(default_factory=list)
 
 
-def _first_message(ticket: Ticket) -> str:
+def first_message(ticket: Ticket) -> str:
     return (
         TicketMessage.objects.filter(ticket=ticket).order_by("created_at", "pk").values_list("body", flat=True).first()
         or ""
@@ -42,7 +42,7 @@ def _first_message(ticket: Ticket) -> str:
 def ticket_suggestions(*, ticket: Ticket, internal: bool = False, limit: int = ARTICLES_IN_ANSWER) -> Suggestions:
     """The predicted category and the best matching articles for a ticket (public articles
     only unless ``internal``, for agents). Searches the subject, then subject + message."""
-    body = _first_message(ticket)
+    body = first_message(ticket)
     prediction = triage_predict(subject=ticket.subject, body=body)
     category = Category.objects.filter(slug=prediction.label).first() if prediction else None
     hits = search_ids(ticket.subject, internal=internal, limit=limit).hits
