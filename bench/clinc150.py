@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "var" / "clinc150"))
     parser.add_argument("--pipeline", action="append", help="default: the product's")
     parser.add_argument("--test-split", default="test", choices=["test", "val"])
+    parser.add_argument("--only", choices=["in-scope", "oos"], help="one of the two runs")
     options = parser.parse_args()
 
     data = json.loads(Path(options.data).read_text(encoding="utf-8"))
@@ -56,6 +57,8 @@ def main() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings.test"}
     for pipeline in options.pipeline or [None]:
         for label, suffix in (("in scope", ""), ("with out-of-scope rows", "_oos")):
+            if options.only and options.only != ("oos" if suffix else "in-scope"):
+                continue
             command = [
                 sys.executable,
                 "manage.py",
