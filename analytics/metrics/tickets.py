@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, StdDev
 from django.utils import timezone
 
+from kb.gaps import content_gaps as kb_content_gaps
 from kb.selectors import help_center_deflection as visits_deflection
 from tickets.models import CSATResponse, NPSResponse, Status, Ticket, TicketEvent, TicketMessage
 
@@ -287,6 +288,12 @@ def help_center_deflection(*, period: Period) -> dict[str, Any] | None:
         "suggestions_deflected": figures["suggestions_deflected"],
         "suggestion_rate": _pct(figures["suggestions_deflected"], figures["suggestion_opens"]),
     }
+
+
+def content_gaps(*, period: Period) -> dict[str, Any] | None:
+    """The questions of the period's tickets that no article answers, grouped into topics
+    (``kb.gaps``); overall only. None when no ticket was created."""
+    return kb_content_gaps(start=period.start, end=period.end)
 
 
 LATEST_COMMENTS = 10

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from helpdesk.selectors import heartbeat_is_stale, heartbeat_latest
+from kb.gaps import UNANSWERED_BELOW
 from tickets.services.escalation import EscalationRule
 
 from ..charts import bar_chart, line_chart
@@ -417,7 +418,31 @@ class DeflectionView(ReportPageView):
             ],
             y_max=100,
         )
-        return {"charts": [chart], "tables": [table, help_center]}
+        gaps = snapshot_figure(self.current.data if self.current else None, "content_gaps") or {}
+        unanswered = Table(
+            name="content-gaps",
+            title=_("Questions no article answers, latest period"),
+            columns=[
+                Column(_("Topic (a question of it)")),
+                Column(_("Questions"), "int"),
+                Column(_("Other questions of the topic")),
+                Column(_("Best article match (cosine)"), "num"),
+            ],
+            rows=[
+                [topic["title"], topic["questions"], " · ".join(topic["examples"]), topic["closeness"]]
+                for topic in gaps.get("topics", [])
+            ],
+            note=(
+                _(
+                    "%(unanswered)s of the latest %(tickets)s tickets of the period match no public article closely "
+                    "in meaning (cosine similarity below %(threshold)s): write an article for the biggest topics first."
+                )
+                % {"unanswered": gaps["unanswered"], "tickets": gaps["tickets"], "threshold": UNANSWERED_BELOW}
+                if gaps
+                else ""
+            ),
+        )
+        return {"charts": [chart], "tables": [table, help_center, unanswered]}
 
 
 class AgentsView(ReportPageView):
