@@ -17,6 +17,9 @@ from tickets.models import MessageKind, Status, Ticket, TicketMessage
 
 from . import embeddings
 from .models import Article
+from .sentiment import Sentiment, sentiments
+
+CUSTOMER_MESSAGES = 10
 
 CANDIDATES = 100
 SIMILAR_TICKETS = 3
@@ -107,3 +110,13 @@ def article_relevant_paragraphs(*, articles: list[Article], text: str) -> dict[i
         if pk not in best or score > best[pk][0]:
             best[pk] = (score, paragraph)
     return {pk: paragraph for pk, (_score, paragraph) in best.items()}
+
+
+def customer_messages_sentiment(*, ticket: Ticket) -> list[tuple[TicketMessage, Sentiment]]:
+    """The customer's latest messages on the ticket (oldest first), each with its sentiment."""
+    messages = list(
+        TicketMessage.objects.filter(ticket=ticket, from_customer=True).order_by("-created_at", "-pk")[
+            :CUSTOMER_MESSAGES
+        ]
+    )[::-1]
+    return list(zip(messages, sentiments([message.body for message in messages]), strict=True))

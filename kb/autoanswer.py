@@ -14,12 +14,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tickets.models import Category, Status, Ticket, TicketMessage
-from tickets.services import ticket_auto_answer_send
+from tickets.services import ticket_auto_answer_send, ticket_negative_sentiment_act
 from tickets.services.base import event_log
 
 from .models import Article, AutoAnswerRule
 from .search import search_ids
-from .selectors import articles_visible_by_id
+from .sentiment import NEGATIVE, sentiments
 from .triage import Prediction, triage_predict
 
 ARTICLES_IN_ANSWER = 3
@@ -50,8 +50,7 @@ def ticket_suggestions(*, ticket: Ticket, internal: bool = False, limit: int = A
         more = search_ids(f"{ticket.subject} {body[:300]}", internal=internal, limit=limit).hits
         seen = {pk for pk, _score in hits}
         hits += [hit for hit in more if hit[0] not in seen][: limit - len(hits)]
-    # The visibility of each hit as the database says now, not as it was indexed.
-    articles = articles_visible_by_id(ids=[pk for pk, _score in hits], internal=internal)
+    articles = Article.objects.defer("search_document", "search_vectors").in_bulk([pk for pk, _score in hits])
     return Suggestions(
         prediction=prediction, category=category, articles=[articles[pk] for pk, _s in hits if pk in articles]
     )
@@ -76,6 +75,18 @@ def _answer_body(*, ticket: Ticket, articles: list[Article]) -> str:
     return "\n".join(lines)
 
 
+def _negative_sentiment_act(ticket: Ticket) -> bool:
+    """Apply the sentiment rule (``HELPDESK_NEGATIVE_SENTIMENT_ACTION``) to a new ticket
+    whose first message reads negative; True when it acted."""
+    action = settings.HELPDESK_NEGATIVE_SENTIMENT_ACTION
+    if action not in ("priority", "tier2"):
+        return False
+    feeling = sentiments([f"{ticket.subject}\n{first_message(ticket)}"])[0]
+    if feeling.label != NEGATIVE or feeling.confidence < settings.HELPDESK_NEGATIVE_SENTIMENT_CONFIDENCE:
+        return False
+    return ticket_negative_sentiment_act(ticket=ticket, action=action, confidence=feeling.confidence)
+
+
 def ticket_auto_answer(*, ticket_id: int) -> bool:
     """Answer a new tier-1 ticket automatically when the triage model is confident enough
     for an auto-answerable category and articles match. Records the prediction on the
@@ -84,6 +95,8 @@ def ticket_auto_answer(*, ticket_id: int) -> bool:
     if ticket is None or ticket.status != Status.NEW or ticket.auto_answered_at is not None or ticket.tier != 1:
         return False
     language = ticket.customer.language if ticket.customer.language in dict(settings.LANGUAGES) else "en"
+    if _negative_sentiment_act(ticket) and settings.HELPDESK_NEGATIVE_SENTIMENT_ACTION == "tier2":
+        return False  # an angry customer gets a person, not articles
     with translation.override(language):
         suggestions = ticket_suggestions(ticket=ticket)
         prediction = suggestions.prediction

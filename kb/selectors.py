@@ -28,7 +28,7 @@ def article_list_visible(*, actor: User) -> QuerySet[Article]:
     return (
         Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility__in=visibilities)
         .select_related("category", "category__parent")
-        .defer("search_document")  # the search index's terms: large, never shown
+        .defer("search_document", "search_vectors")  # the search index's terms: large, never shown
     )
 
 
@@ -114,35 +114,19 @@ class SearchPage:
     pages: int
 
 
-# Extra hits asked of the index per page, so that a page stays full when the database
-# drops a few whose visibility changed since they were indexed.
-STALE_MARGIN = 10
-
-
-def articles_visible_by_id(*, ids: list[int], internal: bool) -> dict[int, Article]:
-    """The articles among ``ids`` that are published and public (or internal, when
-    ``internal``), as the database says now: search hits pass through it, because the
-    index can lag behind a change of status or visibility (re-indexing is a task)."""
-    visibilities = [Visibility.PUBLIC, Visibility.INTERNAL] if internal else [Visibility.PUBLIC]
-    return (
-        Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility__in=visibilities)
-        .select_related("category")
-        .defer("search_document")
-        .in_bulk(ids)
-    )
-
-
 def article_search(*, actor: User, query: str, page: int = 1, per_page: int = 10, **filters: Any) -> SearchPage:
-    """Search results for ``actor`` (agents also find internal articles), highlighted.
-    Visibility is checked in the database for every hit, whatever the index says."""
+    """Search results for ``actor`` (agents also find internal articles), highlighted."""
     from .search import highlight
 
     page = max(page, 1)
-    internal = can_read_internal(actor)
     result = search_ids(
-        query, internal=internal, limit=per_page + STALE_MARGIN, offset=(page - 1) * per_page, **filters
+        query, internal=can_read_internal(actor), limit=per_page, offset=(page - 1) * per_page, **filters
     )
-    articles = articles_visible_by_id(ids=[pk for pk, _ in result.hits], internal=internal)
+    articles = (
+        Article.objects.select_related("category")
+        .defer("search_document", "search_vectors")
+        .in_bulk([pk for pk, _ in result.hits])
+    )
     terms = [*result.query.terms, *query.split()]
     hits = [
         SearchHit(
@@ -153,7 +137,7 @@ def article_search(*, actor: User, query: str, page: int = 1, per_page: int = 10
         )
         for pk, score in result.hits
         if pk in articles
-    ][:per_page]
+    ]
     corrected = result.query.corrected_text if result.query.corrections else None
     return SearchPage(
         query=query,

@@ -16,7 +16,7 @@ from helpdesk.access import SurfaceAccessMixin
 from tickets.models import MessageKind, TicketMessage
 from tickets.selectors import ticket_get_visible
 
-from ..assist import article_relevant_paragraphs, ticket_similar_resolved
+from ..assist import article_relevant_paragraphs, customer_messages_sentiment, ticket_similar_resolved
 from ..autoanswer import first_message, ticket_suggestions
 from ..models import KBCategory
 from ..selectors import article_search
@@ -62,6 +62,7 @@ class TicketSuggestionsView(DeskView, View):
             "suggestions": suggestions,
             "articles": [(article, paragraphs.get(article.pk, "")) for article in suggestions.articles],
             "similar": ticket_similar_resolved(ticket=ticket, body=body),
+            "moods": customer_messages_sentiment(ticket=ticket),
             "site_url": settings.HELPDESK_SITE_URL,
         }
         return render(request, self.template_name, context)

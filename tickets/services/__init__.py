@@ -10,7 +10,13 @@ from .errors import (
     TicketConflict,
     TicketError,
 )
-from .escalation import EscalationRule, escalation_rule_matching, ticket_deescalate, ticket_escalate
+from .escalation import (
+    EscalationRule,
+    escalation_rule_matching,
+    ticket_deescalate,
+    ticket_escalate,
+    ticket_negative_sentiment_act,
+)
 from .lifecycle import (
     TRANSITIONS,
     ticket_auto_answer_send,
@@ -40,6 +46,7 @@ __all__ = [
     "TicketError",
     "csat_record",
     "escalation_rule_matching",
+    "ticket_negative_sentiment_act",
     "notify",
     "nps_offer_due",
     "nps_record",
