@@ -18,7 +18,6 @@ triage model's category accuracy on the split, trained on the demo ticket templa
 
 import argparse
 import csv
-import os
 import sys
 import time
 import uuid
@@ -27,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from served import scratch_sqlite_setup  # noqa: E402
+
 QUESTIONS = ROOT / "bench" / "kb_eval_questions.csv"
 
 
@@ -58,25 +60,13 @@ def main() -> None:
     parser.add_argument("--grid", action="store_true", help="try the combined ranking's knobs (use on dev)")
     options = parser.parse_args()
 
-    database = ROOT / "var" / "bench-kb-eval.sqlite3"
-    database.parent.mkdir(exist_ok=True)
-    database.unlink(missing_ok=True)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.base")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    scratch_sqlite_setup("bench-kb-eval")
     from demo.kb import _NAMESPACE, demo_kb_seed
     from demo.kb_articles import ARTICLES
     from kb import search
     from kb.models import Article
     from kb.search import parse_query, search_ids, search_index
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     demo_kb_seed(train=False)
     print(f"demo articles indexed: {Article.objects.count()} in {time.perf_counter() - started:.1f} s")

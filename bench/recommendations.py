@@ -12,12 +12,13 @@ a hit is the held-back course among the 5 recommended for the customer's other c
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from served import scratch_sqlite_setup  # noqa: E402
 
 
 def main() -> None:
@@ -26,23 +27,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     options = parser.parse_args()
 
-    database = ROOT / "var" / "bench-recommendations.sqlite3"
-    database.parent.mkdir(exist_ok=True)
-    database.unlink(missing_ok=True)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.base")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    scratch_sqlite_setup("bench-recommendations")
     from accounts.models import Order
     from accounts.recommendations import OWNED_STATUSES, course_model_build, ownership_rows
     from demo.people import demo_people_seed
 
-    call_command("migrate", verbosity=0)
     demo_people_seed(customers=options.customers, seed=options.seed)
     latest: dict[int, tuple] = {}
     owned: dict[int, set[int]] = {}
