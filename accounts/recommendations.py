@@ -33,6 +33,8 @@ class CourseModel:
 
     def recommend(self, owned: Iterable[int], limit: int = RECOMMENDED, *, item_item: bool = True) -> list[int]:
         """Course ids, best first, none of ``owned``. ``item_item=False``: most popular."""
+        if not self.course_ids:  # nobody owns anything yet
+            return []
         index = {course: n for n, course in enumerate(self.course_ids)}
         rows = [index[course] for course in set(owned) if course in index]
         # popularity breaks ties (and decides alone for a learner who owns nothing)

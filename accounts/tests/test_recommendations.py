@@ -20,6 +20,7 @@ def test_item_item_recommends_what_owners_of_the_same_courses_bought():
     assert model.recommend({"python"}, limit=1, item_item=False) == ["photo"]
     assert model.recommend(set(), limit=2) == ["photo", "python"]  # owning nothing: popularity
     assert "python" not in model.recommend({"python"})
+    assert course_model_build([]).recommend({"python"}) == []  # no purchases anywhere yet
 
 
 def test_courses_recommended_are_on_sale_and_not_owned(tier1_client):
