@@ -36,7 +36,3 @@ if not REDIS_URL:
     _test_broker = VAR_DIR / "test-celery"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(_test_broker)
     CELERY_RESULT_BACKEND = f"file://{_test_broker / 'results'}"
-
-# The sentiment rule acts only in the tests that turn it on: elsewhere a test's sample
-# message ("the video will not play") must not change its ticket's priority.
-HELPDESK_NEGATIVE_SENTIMENT_ACTION = "off"
