@@ -9,7 +9,8 @@ from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
-from .models import AgentProfile, Enrollment, LearningActivity, Order, Role, User
+from .models import AgentProfile, Course, Enrollment, LearningActivity, Order, Role, User
+from .recommendations import OWNED_STATUSES, courses_recommended
 from .roles import ACCESS_DESK
 
 CUSTOMER_SEARCH_LIMIT = 25
@@ -55,6 +56,7 @@ class CustomerContext:
     weekly_learning: list[WeeklyLearning]
     total_paid: object
     total_refunded: object
+    recommended: list[Course]  # personal next steps (accounts.recommendations)
 
 
 def customer_context_get(*, actor: User, customer_id: int) -> CustomerContext:
@@ -96,6 +98,9 @@ def customer_context_unchecked(*, customer: User) -> CustomerContext:
         # Summed from the orders already read; None (no data) when there are none.
         total_paid=sum(paid) if paid else None,
         total_refunded=sum(o.refunded_amount for o in orders) if orders else None,
+        recommended=courses_recommended(
+            owned={o.course_id for o in orders if o.status in OWNED_STATUSES} | {e.course_id for e in enrollments}
+        ),
     )
 
 

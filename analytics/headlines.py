@@ -98,12 +98,12 @@ HEADLINES = [
         "down",
     ),
     Headline(
-        "deflection_rate",
-        _("Auto-answer deflection"),
+        "automation_rate",
+        _("Automation rate"),
         "pct",
-        ("deflection", "rate"),
-        ("deflection", "auto_answered"),
-        pgettext_lazy("sample unit", "auto-answered tickets"),
+        ("deflection", "automation"),
+        ("deflection", "created"),
+        TICKETS,
         "up",
     ),
     Headline(

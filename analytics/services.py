@@ -72,6 +72,7 @@ def _snapshot_rows(*, period: Period, granularity: str | None) -> dict[tuple[str
     overall.update(
         csat_comments=metrics.csat_comments(period=period),
         help_center=metrics.help_center_deflection(period=period),
+        content_gaps=metrics.content_gaps(period=period),
         nps=metrics.nps(period=period),
         nps_comments=metrics.nps_comments(period=period),
         churn=metrics.churn(period=period),

@@ -37,6 +37,25 @@ def django_setup() -> None:
     django.setup()
 
 
+def scratch_sqlite_setup(name: str) -> None:
+    """Django on a fresh, migrated SQLite database var/NAME.sqlite3 (the embedded broker
+    and caches: no Redis), for benchmarks that seed their own data."""
+    database = ROOT / "var" / f"{name}.sqlite3"
+    database.parent.mkdir(exist_ok=True)
+    database.unlink(missing_ok=True)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.base")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def signed_in_session(email: str) -> str:
     """A session cookie value for the person with this email, as if they had signed in."""
     from django.conf import settings

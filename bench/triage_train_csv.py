@@ -25,6 +25,28 @@ COURSES = {
 }
 
 
+def template_examples(*, variants: int = 5, seed: int = 7) -> tuple[list[str], list[str]]:
+    """(texts, category slugs): every template of ``demo.ticket_texts`` filled in ``variants``
+    times. Django must be set up."""
+    from demo.ticket_texts import TEMPLATES
+
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for (slug, language), templates in TEMPLATES.items():
+        for template in templates:
+            for _ in range(variants):
+                values = defaultdict(lambda: str(rng.randint(2, 99)))
+                values.update(
+                    course=rng.choice(COURSES[language]),
+                    order="".join(rng.choices(string.digits, k=10)),
+                    amount=f"{rng.randint(9, 1999)}.00",
+                    name="",
+                )
+                texts.append(f"{template.subject}\n{template.first}".format_map(values))
+                labels.append(slug)
+    return texts, labels
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("output")
@@ -34,24 +56,11 @@ def main() -> None:
     import django
 
     django.setup()
-    from demo.ticket_texts import TEMPLATES
-
-    rng = random.Random(7)
+    texts, labels = template_examples(variants=options.variants)
     with Path(options.output).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["text", "label"])
-        for (slug, language), templates in TEMPLATES.items():
-            for template in templates:
-                for _ in range(options.variants):
-                    values = defaultdict(lambda: str(rng.randint(2, 99)))
-                    values.update(
-                        course=rng.choice(COURSES[language]),
-                        order="".join(rng.choices(string.digits, k=10)),
-                        amount=f"{rng.randint(9, 1999)}.00",
-                        name="",
-                    )
-                    text = f"{template.subject}\n{template.first}".format_map(values)
-                    writer.writerow([text, slug])
+        writer.writerows(zip(texts, labels, strict=True))
 
 
 if __name__ == "__main__":

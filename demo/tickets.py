@@ -65,6 +65,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import AgentProfile, Course, CourseKind, Order, OrderStatus, Role, User
+from demo.kb import AUTO_ANSWERABLE
+from demo.kb_articles import ARTICLES
+from demo.kb_articles import CATEGORIES as KB_CATEGORIES
 from demo.people import STAFF, _customer_identity
 from tickets.choices import ACTIVE_STATUSES, Channel, Priority, Status
 from tickets.models import (
@@ -143,6 +146,19 @@ MANUAL_ESCALATION = 0.06  # of tier-1 tickets still open after the first answer
 STALE = 0.012  # nothing happens after the first answer (old tickets left open)
 REOPEN_RATE = 0.07  # the customer says it is not solved (again: 0.25)
 CONFIRM = 0.22  # the customer confirms the solution (closes) before the auto-close
+# Automatic answers (kb.autoanswer) on web, email and API tickets of the auto-answerable
+# categories (demo.kb.AUTO_ANSWERABLE): how often the triage model is confident enough,
+# then what the customer does: "solved", silence (assumed solved after 72 h), or "not
+# solved" (back to tier 1).
+AUTO_ANSWERED = 0.45
+AUTO_SOLVED, AUTO_SILENT = 0.4, 0.25  # the rest say "not solved"
+AUTO_ANSWER_TEXT = {
+    "zh-hans": "您好，在客服处理您的问题之前，这些帮助中心文章也许已经能解答您的问题：{articles}\n\n"
+    "如果问题已解决，请在工单页面选择“已解决”；如果没有，请选择“未解决”，客服会接着处理，您的排队时间不受影响。",
+    "en": "Hello, while our support team looks at your request, these help-center articles may already answer it: "
+    "{articles}\n\nIf one of them solves your problem, choose “Solved” on your ticket page. If not, choose “Not "
+    "solved” and an agent will take it from here; you lose no time in the queue.",
+}
 # When tickets come: over the year, twice as many now as a year ago (the customer base
 # grows); a quarter of the first RECENT_FIRST tickets in the last days, so that even a
 # small demo has a live queue.
@@ -436,6 +452,7 @@ class _Story:
             values,
         )
         self.is_complaint = category == COMPLAINT
+        self.category = category
         self.policy = ctx.policies.get(priority)
         self.clock = self.policy.clock if self.policy else ctx.wall  # agents work the policy's hours
         self.ticket = _Row(**ctx.ticket_defaults)
@@ -769,6 +786,36 @@ class _Story:
         self._save()
         return True
 
+    def auto_answer(self, when: datetime) -> bool:
+        """``ticket_auto_answer_send``: the articles that may solve it; the ticket waits on
+        the customer (pending)."""
+        if not self._at(when) or self.ticket.status != Status.NEW:
+            return False
+        ticket = self.ticket
+        articles = _answer_articles().get((self.category, self.lang), "")
+        body = AUTO_ANSWER_TEXT[self.lang].format(articles=articles)
+        message = self._message(None, body, channel=ticket.channel, is_automatic=True)
+        self._event("tickets.ticket.auto_answered", message=message)
+        ticket.auto_answered_at = self.cursor
+        self._status(Status.PENDING, None, "auto-answer")
+        self._save()
+        return True
+
+    def answer_confirm(self, when: datetime, *, solved: bool) -> bool:
+        """``ticket_customer_confirm`` on the automatic answer: "solved" resolves it without
+        an agent (a deflection), "not solved" brings it back to the queue."""
+        if not self._at(when) or self.ticket.status != Status.PENDING:
+            return False
+        customer = self.customer.pk
+        if solved:
+            self._status(Status.RESOLVED, customer)
+            self.ticket.deflected_at = self.cursor
+            self._event("tickets.ticket.deflected", customer)
+        else:
+            self._status(Status.OPEN, customer)
+        self._save()
+        return True
+
     def confirm(self, when: datetime) -> bool:
         """``ticket_customer_confirm(solved=True)`` on a resolved ticket: closed."""
         if not self._at(when) or self.ticket.status != Status.RESOLVED:
@@ -816,12 +863,44 @@ class _Story:
 # ---------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _answer_articles() -> dict[tuple[str, str], str]:
+    """Per (ticket category, language): the titles of the public demo articles that answer it."""
+    ticket_category = {slug: ticket_slug for slug, _parent, ticket_slug, *_names in KB_CATEGORIES}
+    titles: dict[tuple[str, str], list[str]] = {}
+    for _key, kb_category, _tags, internal, (zh_title, _zh), (en_title, _en) in ARTICLES:
+        if not internal:
+            titles.setdefault((ticket_category[kb_category], "zh-hans"), []).append(f"《{zh_title}》")
+            titles.setdefault((ticket_category[kb_category], "en"), []).append(f"“{en_title}”")
+    return {key: ("" if key[1] == "zh-hans" else ", ").join(found[:3]) for key, found in titles.items()}
+
+
 def _play(story: _Story) -> None:
     """First answer, then: solved at once, or a question to the customer (pending), or work
     (open / on hold); internal notes, a manual escalation now and then, the customer's
     answer or silence, the resolution; refunds go to a decision."""
     rnd, ticket, template = story.rnd, story.ticket, story.template
     phone = ticket.channel == Channel.PHONE
+    start = ticket.created_at
+    if (
+        story.category in AUTO_ANSWERABLE
+        and not phone
+        and ticket.tier == 1
+        and story.refund is None
+        and rnd.random() < AUTO_ANSWERED
+    ):
+        if not story.auto_answer(ticket.created_at + timedelta(seconds=rnd.uniform(3, 40))):
+            return
+        outcome = rnd.random()
+        if outcome < AUTO_SILENT:
+            return  # no word from the customer: assumed solved once 72 hours pass
+        solved = outcome < AUTO_SILENT + AUTO_SOLVED
+        if not story.answer_confirm(story.cursor + _customer_delay(rnd), solved=solved):
+            return
+        if solved:
+            _after_resolution(story)
+            return
+        start = story.cursor
     target = story.policy.first_response if story.policy else 240
     if phone:
         minutes = rnd.uniform(2, 20)
@@ -829,11 +908,9 @@ def _play(story: _Story) -> None:
         minutes = target * rnd.uniform(1.05, 2.5)
     else:
         minutes = 1 + target * min(0.97, rnd.betavariate(1.3, 3.2))
-    first_at = story.work(ticket.created_at, minutes)
-    if not phone and first_at - ticket.created_at > timedelta(hours=5) and rnd.random() < 0.3:
-        story.customer_reply(
-            ticket.created_at + (first_at - ticket.created_at) * rnd.uniform(0.3, 0.9), story.pick(NUDGES)
-        )
+    first_at = story.work(start, minutes)
+    if not phone and first_at - start > timedelta(hours=5) and rnd.random() < 0.3:
+        story.customer_reply(start + (first_at - start) * rnd.uniform(0.3, 0.9), story.pick(NUDGES))
     if story.refund is not None:
         _play_refund(story, first_at)
         return

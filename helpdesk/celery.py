@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.base")
 
@@ -25,3 +26,12 @@ def _embedded_broker_folders_create() -> None:
 @app.on_after_configure.connect
 def _on_after_configure(sender: Celery, **kwargs: object) -> None:
     _embedded_broker_folders_create()
+
+
+@worker_init.connect
+def _embedding_model_load(**kwargs: object) -> None:
+    """Load the sentence-embedding model in the worker's parent process, before it forks its
+    pool: the children share its pages (``kb.embeddings``) instead of each loading a copy."""
+    from kb.embeddings import model_load
+
+    model_load()

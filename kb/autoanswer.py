@@ -14,12 +14,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tickets.models import Category, Status, Ticket, TicketMessage
-from tickets.services import ticket_auto_answer_send
+from tickets.services import ticket_auto_answer_send, ticket_negative_sentiment_act
 from tickets.services.base import event_log
 
 from .models import Article, AutoAnswerRule
 from .search import search_ids
 from .selectors import articles_visible_by_id
+from .sentiment import NEGATIVE, sentiments
 from .triage import Prediction, triage_predict
 
 ARTICLES_IN_ANSWER = 3
@@ -32,7 +33,7 @@ class Suggestions:
     articles: list[Article] = field(default_factory=list)
 
 
-def _first_message(ticket: Ticket) -> str:
+def first_message(ticket: Ticket) -> str:
     return (
         TicketMessage.objects.filter(ticket=ticket).order_by("created_at", "pk").values_list("body", flat=True).first()
         or ""
@@ -42,7 +43,7 @@ def _first_message(ticket: Ticket) -> str:
 def ticket_suggestions(*, ticket: Ticket, internal: bool = False, limit: int = ARTICLES_IN_ANSWER) -> Suggestions:
     """The predicted category and the best matching articles for a ticket (public articles
     only unless ``internal``, for agents). Searches the subject, then subject + message."""
-    body = _first_message(ticket)
+    body = first_message(ticket)
     prediction = triage_predict(subject=ticket.subject, body=body)
     category = Category.objects.filter(slug=prediction.label).first() if prediction else None
     hits = search_ids(ticket.subject, internal=internal, limit=limit).hits
@@ -76,6 +77,18 @@ def _answer_body(*, ticket: Ticket, articles: list[Article]) -> str:
     return "\n".join(lines)
 
 
+def _negative_sentiment_act(ticket: Ticket) -> bool:
+    """Apply the sentiment rule (``HELPDESK_NEGATIVE_SENTIMENT_ACTION``) to a new ticket
+    whose first message reads negative; True when it acted."""
+    action = settings.HELPDESK_NEGATIVE_SENTIMENT_ACTION
+    if action not in ("priority", "tier2"):
+        return False
+    feeling = sentiments([f"{ticket.subject}\n{first_message(ticket)}"])[0]
+    if feeling.label != NEGATIVE or feeling.confidence < settings.HELPDESK_NEGATIVE_SENTIMENT_CONFIDENCE:
+        return False
+    return ticket_negative_sentiment_act(ticket=ticket, action=action, confidence=feeling.confidence)
+
+
 def ticket_auto_answer(*, ticket_id: int) -> bool:
     """Answer a new tier-1 ticket automatically when the triage model is confident enough
     for an auto-answerable category and articles match. Records the prediction on the
@@ -84,6 +97,8 @@ def ticket_auto_answer(*, ticket_id: int) -> bool:
     if ticket is None or ticket.status != Status.NEW or ticket.auto_answered_at is not None or ticket.tier != 1:
         return False
     language = ticket.customer.language if ticket.customer.language in dict(settings.LANGUAGES) else "en"
+    if _negative_sentiment_act(ticket) and settings.HELPDESK_NEGATIVE_SENTIMENT_ACTION == "tier2":
+        return False  # an angry customer gets a person, not articles
     with translation.override(language):
         suggestions = ticket_suggestions(ticket=ticket)
         prediction = suggestions.prediction
@@ -95,7 +110,10 @@ def ticket_auto_answer(*, ticket_id: int) -> bool:
             category=prediction.label,
             confidence=round(prediction.confidence, 3),
             version=prediction.version,
+            out_of_scope=prediction.out_of_scope,
         )
+        if prediction.out_of_scope:  # none of the categories the model knows: agents answer it
+            return False
         # The category the customer chose wins over the prediction.
         category = ticket.category or suggestions.category
         rule = AutoAnswerRule.objects.filter(category=category).first()

@@ -123,6 +123,9 @@ class Article(models.Model):
     # (``kb.search``), written by a Celery task when the article is saved; empty for drafts.
     search_document = models.JSONField(_("search terms"), default=dict, blank=True, editable=False)
     indexed_at = models.DateTimeField(_("indexed at"), null=True, blank=True, editable=False, db_index=True)
+    # Sentence embeddings of the article's chunks (``kb.embeddings``: float16, 512 per
+    # chunk), written with ``search_document``: search re-scores by meaning with them.
+    search_vectors = models.BinaryField(_("search vectors"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

@@ -17,6 +17,16 @@ since it last looked (one small query per search). A query scores Σ idf(term) �
 times the number of query terms matched. English terms missing from the vocabulary are
 replaced by the closest vocabulary term within one or two edits (rapidfuzz; a swap of
 two letters is one edit), for light typo tolerance.
+
+Meaning, not only words: each article also keeps the sentence embeddings of its chunks
+(``Article.search_vectors``, ``kb.embeddings``), written beside its terms. A search embeds
+the query (about 1 ms) and compares it with every chunk (one matrix product); an article's
+semantic score is its best chunk's cosine similarity. Candidates are the lexical matches
+plus the articles whose semantic score reaches ``SEMANTIC_MIN`` (怎么退钱 shares no word
+with 如何申请退款), ranked by semantic score + ``LEXICAL_WEIGHT`` × the lexical rank
+relative to the best lexical match. Lexical alone is better on query→title matching,
+embeddings on paraphrases: the weights were chosen on the development half of our own
+evaluation set (``bench/kb_eval.py``; figures in docs/benchmarks.md).
 """
 
 import math
@@ -36,6 +46,7 @@ from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from . import embeddings
 from .models import Article, ArticleStatus, Visibility
 from .rendering import html_to_text
 
@@ -57,6 +68,9 @@ MAX_TERM_LENGTH = 64
 # Share of a query's words an article must match, counted in distinct terms (bigrams
 # included, so a Chinese word segmented differently still counts).
 MIN_MATCHED_SHARE = 0.4
+# Combined ranking (see the module's docstring).
+SEMANTIC_MIN = 0.35
+LEXICAL_WEIGHT = 0.1
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -200,11 +214,25 @@ def document_for(article: Article) -> dict[str, float]:
     return {term: round(weight, 4) for term, weight in document.items()}
 
 
+def _article_chunks(article: Article) -> list[str]:
+    if article.status != ArticleStatus.PUBLISHED:
+        return []
+    body_text = html_to_text(article.body_html) if article.body_html else article.body
+    return embeddings.chunks(title=article.title, summary=article.summary, body=body_text)
+
+
+def vectors_for(article: Article) -> bytes:
+    """The sentence embeddings of the article's chunks, as stored (none for drafts)."""
+    return embeddings.to_bytes(embeddings.embed(_article_chunks(article)))
+
+
 def index_article(article: Article) -> int:
-    """Write the article's search terms (published articles, public or internal; drafts get
-    none). Idempotent. Returns the number of terms."""
+    """Write the article's search terms and chunk embeddings (published articles, public or
+    internal; drafts get none). Idempotent. Returns the number of terms."""
     document = document_for(article)
-    Article.objects.filter(pk=article.pk).update(search_document=document, indexed_at=timezone.now())
+    Article.objects.filter(pk=article.pk).update(
+        search_document=document, search_vectors=vectors_for(article), indexed_at=timezone.now()
+    )
     return len(document)
 
 
@@ -217,14 +245,23 @@ def index_rebuild(articles: QuerySet[Article]) -> int:
     written = 0
     ids = list(articles.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), INDEX_BATCH):
-        batch = list(Article.objects.filter(pk__in=ids[start : start + INDEX_BATCH]).defer("search_document"))
+        batch = list(
+            Article.objects.filter(pk__in=ids[start : start + INDEX_BATCH]).defer("search_document", "search_vectors")
+        )
         now = timezone.now()
-        for article in batch:
+        texts = [_article_chunks(article) for article in batch]
+        vectors = embeddings.embed([text for article_texts in texts for text in article_texts])  # one batch: faster
+        position = 0
+        for article, article_texts in zip(batch, texts, strict=True):
             article.search_document = document_for(article)
+            article.search_vectors = embeddings.to_bytes(vectors[position : position + len(article_texts)])
+            position += len(article_texts)
             article.indexed_at = now
             written += len(article.search_document)
         with transaction.atomic():
-            Article.objects.bulk_update(batch, ["search_document", "indexed_at"], batch_size=INDEX_BATCH)
+            Article.objects.bulk_update(
+                batch, ["search_document", "search_vectors", "indexed_at"], batch_size=INDEX_BATCH
+            )
     return written
 
 
@@ -258,6 +295,8 @@ class SearchIndex:
         self.meta: list[tuple[int, int, int]] = []  # per slot: visibility, language, category codes
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._meta_arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.vectors: dict[int, np.ndarray] = {}  # per slot: its chunks' embeddings
+        self._dense: tuple[np.ndarray, np.ndarray] | None = None
         self.documents = 0
         self.watermark = None
         self.indexed = -1
@@ -271,11 +310,21 @@ class SearchIndex:
                 posting.pop(article_id, None)
                 if not posting:
                     del self.postings[term]
+        if article_id in self.slot:
+            self.vectors.pop(self.slot[article_id], None)
         if article_id in self.slot and self.meta[self.slot[article_id]][0]:
             self.meta[self.slot[article_id]] = (0, 0, 0)
             self.documents -= 1
 
-    def _add(self, article_id: int, document: dict[str, float], visibility: str, language: str, category: int) -> None:
+    def _add(
+        self,
+        article_id: int,
+        document: dict[str, float],
+        vectors: bytes | None,
+        visibility: str,
+        language: str,
+        category: int,
+    ) -> None:
         if not document:
             return
         if article_id not in self.slot:
@@ -284,6 +333,7 @@ class SearchIndex:
             self.meta.append((0, 0, 0))
         self.meta[self.slot[article_id]] = (_VISIBILITY_CODE[visibility], _LANGUAGE_CODE.get(language, 0), category)
         self.documents += 1
+        self.vectors[self.slot[article_id]] = embeddings.from_bytes(vectors)
         self.terms_of[article_id] = list(document)
         for term, weight in document.items():
             posting = self.postings.get(term)
@@ -294,18 +344,19 @@ class SearchIndex:
             posting[article_id] = weight
             self._arrays.pop(term, None)
 
-    def _load(self, rows: Iterable[tuple[int, dict[str, float], str, str, int]]) -> None:
-        for article_id, document, visibility, language, category_id in rows:
+    def _load(self, rows: Iterable[tuple[int, dict[str, float], bytes | None, str, str, int]]) -> None:
+        for article_id, document, vectors, visibility, language, category_id in rows:
             self._remove(article_id)
-            self._add(article_id, document or {}, visibility, language, category_id)
+            self._add(article_id, document or {}, vectors, visibility, language, category_id)
         self._meta_arrays = None
+        self._dense = None
 
     def refresh(self) -> None:
         state = Article.objects.filter(indexed_at__isnull=False).aggregate(latest=Max("indexed_at"), count=Count("pk"))
         if state["latest"] == self.watermark and state["count"] == self.indexed:
             return
         with self._lock:
-            fields = ("pk", "search_document", "visibility", "language", "category_id")
+            fields = ("pk", "search_document", "search_vectors", "visibility", "language", "category_id")
             indexed = Article.objects.filter(indexed_at__isnull=False)
             if self.watermark is None or state["count"] < self.indexed or state["latest"] is None:
                 self.__init__()  # type: ignore[misc]
@@ -332,6 +383,27 @@ class SearchIndex:
             meta = np.array(self.meta, dtype=np.int64).reshape(-1, 3)
             self._meta_arrays = (np.array(self.ids, dtype=np.int64), meta[:, 0], meta[:, 1], meta[:, 2])
         return self._meta_arrays
+
+    def dense_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every chunk's embedding, slot after slot (a slot without any has one zero row),
+        and the row where each slot starts: ``np.maximum.reduceat`` over them gives each
+        article's best chunk."""
+        if self._dense is None:
+            zero = np.zeros((1, embeddings.DIMENSIONS), dtype=np.float32)
+            blocks = [self.vectors.get(slot) for slot in range(len(self.ids))]
+            blocks = [block if block is not None and len(block) else zero for block in blocks]
+            sizes = np.fromiter((len(block) for block in blocks), dtype=np.int64, count=len(blocks))
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(blocks) else np.zeros(0, dtype=np.int64)
+            matrix = np.vstack(blocks) if blocks else np.zeros((0, embeddings.DIMENSIONS), dtype=np.float32)
+            self._dense = (matrix, starts)
+        return self._dense
+
+    def semantic_scores(self, query_vector: np.ndarray) -> np.ndarray:
+        """Per slot, the cosine similarity of the query with the article's best chunk."""
+        matrix, starts = self.dense_arrays()
+        if not len(starts):
+            return np.zeros(0, dtype=np.float32)
+        return np.maximum.reduceat(matrix @ query_vector, starts)
 
     def correct(self, term: str) -> str | None:
         """The closest vocabulary term within 1 edit (2 for terms of 8+ letters; a swap of
@@ -405,9 +477,12 @@ def search_ids(
     offset: int = 0,
     language: str | None = None,
     category_ids: list[int] | None = None,
+    semantic: bool = True,
 ) -> SearchResults:
     """Article ids matching ``text``, best first, among published articles (internal ones
-    too when ``internal``). One small query to check the index is fresh."""
+    too when ``internal``): lexical matches re-scored by meaning, and articles close in
+    meaning that share no word (``semantic=False``: lexical only, for comparison). One
+    small query to check the index is fresh."""
     index = search_index()
     parsed = parse_query(text, index)
     ids, visibility, languages, categories = index.meta_arrays()
@@ -424,16 +499,22 @@ def search_ids(
         idf = math.log(1 + (max(index.documents, 1) - df + 0.5) / (df + 0.5))
         scores[slots] += np.float32(idf) * weights
         matched[slots] += 1
-    if not present:
-        return SearchResults(query=parsed, total=0, hits=[])
     needed = min(max(1, math.ceil(MIN_MATCHED_SHARE * parsed.words)), present)
-    mask = (matched >= needed) & ((visibility == 1) | ((visibility == 2) & internal))
+    lexical = (matched >= needed) if present else np.zeros(len(ids), dtype=bool)
+    closeness = index.semantic_scores(embeddings.embed_one(text)) if semantic and text.strip() else None
+    mask = lexical | (closeness >= SEMANTIC_MIN) if closeness is not None else lexical
+    mask &= (visibility == 1) | ((visibility == 2) & internal)
     if language:
         mask &= languages == _LANGUAGE_CODE.get(language, -1)
     if category_ids:
         mask &= np.isin(categories, list(category_ids))
     candidates = np.flatnonzero(mask)
-    ranks = scores[candidates] * matched[candidates]
+    if not len(candidates):
+        return SearchResults(query=parsed, total=0, hits=[])
+    ranks = scores[candidates] * matched[candidates] * lexical[candidates]
+    if closeness is not None:
+        best = float(ranks.max())
+        ranks = closeness[candidates] + LEXICAL_WEIGHT * (ranks / best if best > 0 else ranks)
     # Best rank first; ties by article id, so pages are stable.
     order = np.lexsort((ids[candidates], -ranks))[offset : offset + limit]
     hits = [(int(ids[candidates[k]]), float(ranks[k])) for k in order.tolist()]

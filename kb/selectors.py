@@ -28,7 +28,7 @@ def article_list_visible(*, actor: User) -> QuerySet[Article]:
     return (
         Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility__in=visibilities)
         .select_related("category", "category__parent")
-        .defer("search_document")  # the search index's terms: large, never shown
+        .defer("search_document", "search_vectors")  # the search index's terms: large, never shown
     )
 
 
@@ -145,7 +145,7 @@ def articles_visible_by_id(*, ids: list[int], internal: bool) -> dict[int, Artic
     return (
         Article.objects.filter(status=ArticleStatus.PUBLISHED, visibility__in=visibilities)
         .select_related("category")
-        .defer("search_document")
+        .defer("search_document", "search_vectors")
         .in_bulk(ids)
     )
 

@@ -9,6 +9,7 @@ from .learners import learner_segments, learners_at_risk
 from .tickets import (
     RESPONSE_CURVE_MINUTES,
     auto_answer_time,
+    content_gaps,
     csat,
     csat_comments,
     deflection,
@@ -39,6 +40,7 @@ __all__ = [
     "deflection",
     "escalation",
     "first_response_time",
+    "content_gaps",
     "help_center_deflection",
     "learner_segments",
     "learners_at_risk",

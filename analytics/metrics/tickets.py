@@ -8,14 +8,16 @@ docs/metrics.md for the definitions, which this module follows exactly.
 """
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, StdDev
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, StdDev
 from django.db.models.functions import Greatest, Ln
+from django.utils import timezone
 
+from kb.gaps import content_gaps as kb_content_gaps
 from kb.selectors import help_center_deflection as visits_deflection
-from tickets.models import CSATResponse, NPSResponse, Ticket, TicketEvent
+from tickets.models import CSATResponse, NPSResponse, Status, Ticket, TicketEvent, TicketMessage
 
 from .business_time import business_times
 from .db import DIMENSION_FIELDS, NO_FILTERS, Filters, Period, SecondsBetween, finish, group_key, grouped, percentiles
@@ -244,19 +246,63 @@ def escalation(*, period: Period, filters: Filters = NO_FILTERS, group_by: str |
     return finish(rows, build, group_by)
 
 
-def deflection(*, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None) -> Any:
-    """Auto-answer deflection: of the tickets auto-answered in the period, the share the
-    customer's "this solved it" resolved without an agent (``deflected_at`` set)."""
-    tickets = tickets_counted(filters).filter(period.lookup("auto_answered_at"))
-    rows = grouped(tickets, group_by, answered=Count("pk"), deflected=Count("pk", filter=Q(deflected_at__isnull=False)))
+# An auto-answered ticket that neither the customer nor an agent touched for this long
+# counts as resolved by the answer ("assumed"), as commercial AI agents count it.
+ASSUMED_RESOLVED_AFTER = timedelta(hours=72)
+
+
+def deflection(
+    *, period: Period, filters: Filters = NO_FILTERS, group_by: str | None = None, as_of: datetime | None = None
+) -> Any:
+    """Deflection as involvement × resolution = automation, over the tickets created in
+    the period (docs/metrics.md):
+
+    - involvement: the share of them that got an automatic answer;
+    - resolution: the share of those the answer resolved, *confirmed* (the customer's
+      "this solved it", ``deflected_at``) or *assumed* (``ASSUMED_RESOLVED_AFTER`` passed by
+      ``as_of`` with no customer message after the answer, no agent response and the ticket
+      not back in the queue); a reopen undoes either;
+    - automation: involvement × resolution, the share of all new tickets resolved by
+      automation. ``awaiting``: answered less than 72 hours before ``as_of``, not yet decided.
+    """
+    as_of = as_of or timezone.now()
+    replied = TicketMessage.objects.filter(
+        ticket=OuterRef("pk"), from_customer=True, created_at__gt=OuterRef("auto_answered_at")
+    )
+    tickets = tickets_counted(filters).filter(period.lookup("created_at"))
+    answered = Q(auto_answered_at__isnull=False)
+    not_undone = answered & Q(reopen_count=0)
+    confirmed = not_undone & Q(deflected_at__isnull=False)
+    untouched = (
+        not_undone
+        & Q(deflected_at__isnull=True, first_responded_at__isnull=True)
+        & ~Q(Exists(replied))
+        & ~Q(status__in=[Status.NEW, Status.OPEN])
+    )
+    rows = grouped(
+        tickets,
+        group_by,
+        created=Count("pk"),
+        answered=Count("pk", filter=answered),
+        confirmed=Count("pk", filter=confirmed),
+        assumed=Count("pk", filter=untouched & Q(auto_answered_at__lte=as_of - ASSUMED_RESOLVED_AFTER)),
+        awaiting=Count("pk", filter=untouched & Q(auto_answered_at__gt=as_of - ASSUMED_RESOLVED_AFTER)),
+    )
 
     def build(key: str | None, row: dict[str, Any]) -> dict | None:
-        if not row or not row["answered"]:
+        if not row or not row["created"]:
             return None
+        resolved = row["confirmed"] + row["assumed"]
         return {
+            "created": row["created"],
             "auto_answered": row["answered"],
-            "deflected": row["deflected"],
-            "rate": _pct(row["deflected"], row["answered"]),
+            "involvement": _pct(row["answered"], row["created"]),
+            "confirmed": row["confirmed"],
+            "assumed": row["assumed"],
+            "awaiting": row["awaiting"],
+            "resolved": resolved,
+            "resolution": _pct(resolved, row["answered"]),
+            "automation": _pct(resolved, row["created"]),
         }
 
     return finish(rows, build, group_by)
@@ -279,6 +325,12 @@ def help_center_deflection(*, period: Period) -> dict[str, Any] | None:
         "suggestions_deflected": figures["suggestions_deflected"],
         "suggestion_rate": _pct(figures["suggestions_deflected"], figures["suggestion_opens"]),
     }
+
+
+def content_gaps(*, period: Period) -> dict[str, Any] | None:
+    """The questions of the period's tickets that no article answers, grouped into topics
+    (``kb.gaps``); overall only. None when no ticket was created."""
+    return kb_content_gaps(start=period.start, end=period.end)
 
 
 LATEST_COMMENTS = 10

@@ -27,9 +27,7 @@ PAGES = [
     ("times/", ticket_reports.TimesView.title, "by-channel"),
     ("volume/", ticket_reports.VolumeView.title, "trend"),
     ("escalations/", ticket_reports.EscalationsView.title, "reasons"),
-    # Exempt from "no empty page" until issue 16: its helper redefines deflection and makes the
-    # demo produce auto-answered tickets; today the demo has none, so every figure is "no data".
-    ("deflection/", ticket_reports.DeflectionView.title, None),
+    ("deflection/", ticket_reports.DeflectionView.title, "trend"),
     ("agents/", ticket_reports.AgentsView.title, "leaderboard"),
     ("customers/", customer_reports.CustomersView.title, "cohorts"),
     ("learners/", customer_reports.LearnersView.title, "at-risk"),
@@ -138,15 +136,14 @@ def test_manager_reads_every_report_page_in_chinese(browser, live_server, demo_r
             assert "最近周期" in page.locator("[data-testid=report-scope]").inner_text(), path
         _check_cards(page, path)
         _check_shares(page, path)
-        if table is not None:
-            section = page.locator(f"[data-testid=table-{table}]")
-            assert section.locator("tbody tr").count() > 0, (path, table)
-            with page.expect_download() as download_info:
-                section.locator("a.csv").click()
-            download = download_info.value
-            assert download.suggested_filename.endswith(f"-{table}.csv")
-            content = open(download.path(), encoding="utf-8-sig").read()  # noqa: PTH123, SIM115
-            assert content.count("\n") >= 2  # a header and at least one row
+        section = page.locator(f"[data-testid=table-{table}]")
+        assert section.locator("tbody tr").count() > 0, (path, table)
+        with page.expect_download() as download_info:
+            section.locator("a.csv").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(f"-{table}.csv")
+        content = open(download.path(), encoding="utf-8-sig").read()  # noqa: PTH123, SIM115
+        assert content.count("\n") >= 2  # a header and at least one row
         name = path.strip("/") or "overview"
         page.screenshot(path=str(SCREENSHOTS / f"reports-{name}.png"), full_page=True)
 

@@ -190,9 +190,45 @@ def test_escalation_rate_and_reasons(day_tickets):
     assert by_channel["email"]["rate"] == 100.0
 
 
-def test_deflection_by_auto_answer(day_tickets):
-    assert metrics.deflection(period=DAY) == {"auto_answered": 3, "deflected": 1, "rate": 33.3}
+def test_auto_answer_time(day_tickets):
     assert metrics.auto_answer_time(period=DAY)["median_seconds"] == pytest.approx(10.0)
+
+
+def test_deflection_is_involvement_times_resolution_confirmed_or_assumed_after_72_hours():
+    """A crafted history of 10 tickets created on DAY, read 4 days later (as_of):
+    6 auto-answered (involvement 60 %); of those, 1 confirmed, 2 assumed (72 h untouched),
+    and 3 not resolved by automation: one reopened after "solved", one the customer replied
+    to, one sent back to an agent ("not solved", then answered). Resolution 3/6 = 50 %,
+    automation 3/10 = 30 % = 60 % × 50 %. Read at 48 h, the two untouched are awaiting."""
+    # given
+    answered = at(9, 0, 10)
+    ticket(auto_answered_at=answered, deflected_at=at(10), status="resolved")  # confirmed
+    ticket(auto_answered_at=answered, status="pending")  # untouched: assumed after 72 h
+    ticket(auto_answered_at=answered, status="closed", resolved_at=at(12, day=13))  # auto-closed, untouched
+    ticket(auto_answered_at=answered, deflected_at=at(10), reopen_count=1, status="open")  # reopen undoes it
+    replied = ticket(auto_answered_at=answered, status="pending")
+    replied.messages.create(author=replied.customer, body="still broken", from_customer=True, created_at=at(11))
+    ticket(auto_answered_at=answered, status="open", first_responded_at=at(11))  # "not solved", an agent took it
+    for _ in range(4):
+        ticket(first_responded_at=at(9, 30))  # never auto-answered
+    ticket(created_at=at(9, day=9), auto_answered_at=at(9, 0, 10, day=9))  # the day before: not counted
+    # when
+    later = metrics.deflection(period=DAY, as_of=at(9, day=14))
+    soon = metrics.deflection(period=DAY, as_of=at(9, day=12))
+    # then
+    assert later == {
+        "created": 10,
+        "auto_answered": 6,
+        "involvement": 60.0,
+        "confirmed": 1,
+        "assumed": 2,
+        "awaiting": 0,
+        "resolved": 3,
+        "resolution": 50.0,
+        "automation": 30.0,
+    }
+    assert (soon["confirmed"], soon["assumed"], soon["awaiting"], soon["automation"]) == (1, 0, 2, 10.0)
+    assert metrics.deflection(period=EMPTY) is None
 
 
 def test_csat_counts_4_and_5_as_satisfied_and_3_not(day_tickets):

@@ -313,3 +313,19 @@ def test_customers_page_shows_each_course_s_buyers_in_the_latest_period(manager_
     assert by_name["Photography basics"]["Repurchase rate"] == 0.0
     assert by_name["Photography basics"]["Revenue, 12 months"] == 50.0
     assert "Customers by course, latest period" in response.content.decode()
+
+
+def test_deflection_page_shows_automation_and_the_questions_no_article_answers(manager_client, computed_today):
+    # when
+    response = manager_client.get(reverse("reports:deflection"))
+    # then: the fixture's tickets match no article (there are none): one gap table row per topic
+    tables = {table.name: table for table in response.context["tables"]}
+    assert [column.label for column in tables["trend"].columns][1:4] == [
+        "Tickets created",
+        "Auto-answered",
+        "Involvement",
+    ]
+    gaps = tables["content-gaps"]
+    assert gaps.rows
+    assert sum(row[1] for row in gaps.rows) <= int(gaps.note.split(" of the latest ")[0])
+    assert "match no public article closely in meaning" in gaps.note

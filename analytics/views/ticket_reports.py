@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from helpdesk.selectors import heartbeat_is_stale, heartbeat_latest
+from kb.gaps import UNANSWERED_BELOW
 from tickets.services.escalation import EscalationRule
 
 from ..charts import bar_chart, line_chart
@@ -388,6 +389,10 @@ class EscalationsView(ReportPageView):
         return {"charts": charts, "tables": tables}
 
 
+def _resolution_label() -> str:
+    return pgettext("share of auto-answered tickets resolved", "Resolution")
+
+
 class DeflectionView(ReportPageView):
     page = "deflection"
     title = gettext_lazy("Deflection")
@@ -395,13 +400,27 @@ class DeflectionView(ReportPageView):
     def build(self) -> dict[str, Any]:
         table = self.trend_table(
             name="trend",
-            title=_("Deflection by auto-answer, by period"),
+            title=_("Automatic answers, by period"),
             fields=[
+                (Column(_("Tickets created"), "int"), ("deflection", "created")),
                 (Column(_("Auto-answered"), "int"), ("deflection", "auto_answered")),
-                (Column(_("Solved without an agent"), "int"), ("deflection", "deflected")),
-                (Column(_("Deflection rate"), "pct"), ("deflection", "rate")),
+                (Column(_("Involvement"), "pct"), ("deflection", "involvement")),
+                (Column(_("Confirmed solved"), "int"), ("deflection", "confirmed")),
+                (Column(_("Assumed solved (72 h)"), "int"), ("deflection", "assumed")),
+                (Column(_("Awaiting (under 72 h)"), "int"), ("deflection", "awaiting")),
+                (
+                    Column(_resolution_label(), "pct"),
+                    ("deflection", "resolution"),
+                ),
+                (Column(_("Automation rate"), "pct"), ("deflection", "automation")),
                 (Column(_("Auto-answer time, median"), "seconds"), ("auto_answer", "median_seconds")),
             ],
+            note=_(
+                "Involvement: the share of new tickets that got an automatic answer. Resolution: the share of "
+                "those the answer resolved, confirmed by the customer (“solved”) or assumed when 72 hours passed "
+                "without a reply from the customer or an agent; a reopen undoes either. Automation rate = "
+                "involvement × resolution: the share of all new tickets resolved by automation."
+            ),
         )
         help_center = self.trend_table(
             name="help-center",
@@ -420,15 +439,44 @@ class DeflectionView(ReportPageView):
             ),
         )
         chart = line_chart(
-            _("Deflection rate (%)"),
+            _("Automatic answers (%)"),
             self.labels(),
             [
-                (_("Deflection rate"), self.trend("deflection", "rate")),
+                (_("Involvement"), self.trend("deflection", "involvement")),
+                (
+                    _resolution_label(),
+                    self.trend("deflection", "resolution"),
+                ),
+                (_("Automation rate"), self.trend("deflection", "automation")),
                 (_("View deflection rate"), self.trend("help_center", "view_rate")),
             ],
             y_max=100,
         )
-        return {"charts": [chart], "tables": [table, help_center]}
+        gaps = snapshot_figure(self.current.data if self.current else None, "content_gaps") or {}
+        unanswered = Table(
+            name="content-gaps",
+            title=_("Questions no article answers, latest period"),
+            columns=[
+                Column(_("Topic (a question of it)")),
+                Column(_("Questions"), "int"),
+                Column(_("Other questions of the topic")),
+                Column(_("Best article match (cosine)"), "num"),
+            ],
+            rows=[
+                [topic["title"], topic["questions"], " · ".join(topic["examples"]), topic["closeness"]]
+                for topic in gaps.get("topics", [])
+            ],
+            note=(
+                _(
+                    "%(unanswered)s of the latest %(tickets)s tickets of the period match no public article closely "
+                    "in meaning (cosine similarity below %(threshold)s): write an article for the biggest topics first."
+                )
+                % {"unanswered": gaps["unanswered"], "tickets": gaps["tickets"], "threshold": UNANSWERED_BELOW}
+                if gaps
+                else ""
+            ),
+        )
+        return {"charts": [chart], "tables": [table, help_center, unanswered]}
 
 
 class AgentsView(ReportPageView):

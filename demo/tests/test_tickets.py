@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import AgentProfile, CustomerProfile, Enrollment, LearningActivity, Order, OrderStatus, Role, User
 from demo import tickets as demo
+from demo.kb import AUTO_ANSWERABLE
 from tickets.models import (
     BusinessHours,
     Category,
@@ -346,7 +347,8 @@ def test_sla_times_and_breaches_are_what_the_services_compute(seeded):
         responded = ticket.first_responded_at or timezone.now()
         if ticket.first_response_breached_at is not None:
             assert unpaused.first_response_due_at <= ticket.first_response_breached_at <= responded
-        elif ticket.status != Status.PENDING and ticket.first_responded_at is None:
+        elif ticket.status in (Status.NEW, Status.OPEN, Status.ON_HOLD) and ticket.first_responded_at is None:
+            # (resolved without a response: solved by the automatic answer, the clock stopped)
             assert ticket.first_response_due_at > timezone.now() - timedelta(minutes=2)
         if ticket.first_responded_at is not None and ticket.first_responded_at <= unpaused.first_response_due_at:
             assert ticket.first_response_breached_at is None
@@ -398,6 +400,19 @@ def test_tickets_link_the_customers_own_orders(seeded):
             assert ticket.order.customer_id == ticket.customer_id
             assert ticket.course_id == ticket.order.course_id
             assert ticket.created_at >= ticket.order.created_at
+
+
+def test_auto_answered_tickets_are_solved_left_alone_or_sent_back_to_an_agent(seeded):
+    answered = [t for t in seeded if t.auto_answered_at is not None]
+    assert answered, "the deflection page needs auto-answered tickets"
+    for ticket in answered:
+        assert ticket.category.slug in AUTO_ANSWERABLE
+        assert ticket.messages.filter(is_automatic=True, created_at=ticket.auto_answered_at).exists()
+        if ticket.deflected_at is not None and not ticket.reopen_count:  # a reopen brings an agent in
+            assert ticket.first_responded_at is None
+    assert any(t.deflected_at is not None for t in answered)  # "solved"
+    assert any(t.status == Status.PENDING and t.first_responded_at is None for t in answered)  # silence
+    assert any(t.first_responded_at is not None for t in answered)  # "not solved": an agent took it
 
 
 def test_ratings_only_on_resolved_or_closed_tickets(seeded):

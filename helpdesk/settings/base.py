@@ -306,6 +306,12 @@ HELPDESK_REFUND_ESCALATE_ABOVE = env.float("HELPDESK_REFUND_ESCALATE_ABOVE", def
 HELPDESK_REFUND_WINDOW_DAYS = env.int("HELPDESK_REFUND_WINDOW_DAYS", default=7)
 # A ticket reopened this many times goes to tier 2.
 HELPDESK_REOPEN_ESCALATE_AT = env.int("HELPDESK_REOPEN_ESCALATE_AT", default=2)
+# A new ticket whose first message reads negative (kb.sentiment) with at least this
+# confidence: "off" (the default: the model is weak on public data, docs/benchmarks.md) does
+# nothing, "priority" raises it to high, "tier2" sends it to tier 2
+# (a complaint in all but name) and it gets no automatic answer.
+HELPDESK_NEGATIVE_SENTIMENT_ACTION = env.str("HELPDESK_NEGATIVE_SENTIMENT_ACTION", default="off")
+HELPDESK_NEGATIVE_SENTIMENT_CONFIDENCE = env.float("HELPDESK_NEGATIVE_SENTIMENT_CONFIDENCE", default=0.8)
 # Resolved tickets close after this many days without a customer reply.
 HELPDESK_CLOSE_RESOLVED_AFTER_DAYS = env.int("HELPDESK_CLOSE_RESOLVED_AFTER_DAYS", default=7)
 # NPS: a customer is offered the survey at most once per this many days.

@@ -29,7 +29,9 @@ def test_customers_and_anonymous_integrations_see_public_published_articles_only
         searched = client.get(reverse("api:kb-article-list"), {"q": "refund"})
         assert listed.status_code == 200
         assert sorted(_titles(listed)) == ["How to request a refund", "如何申请退款"]
-        assert _titles(searched) == ["How to request a refund"]
+        # the same article in the other language follows (search by meaning is multilingual)
+        assert _titles(searched)[0] == "How to request a refund"
+        assert set(_titles(searched)) <= {"How to request a refund", "如何申请退款"}
         for hidden in ("internal", "draft"):
             detail = client.get(reverse("api:kb-article-detail", kwargs={"pk": articles[hidden].pk}))
             assert detail.status_code == 404
@@ -44,6 +46,9 @@ def test_agents_also_find_internal_articles_never_drafts(articles, tier1_client)
 
 
 def test_chinese_search_and_bad_input(articles, anon_client):
-    assert _titles(anon_client.get(reverse("api:kb-article-list"), {"q": "退款"})) == ["如何申请退款"]
+    assert _titles(anon_client.get(reverse("api:kb-article-list"), {"q": "退款"}))[0] == "如何申请退款"
+    assert _titles(anon_client.get(reverse("api:kb-article-list"), {"q": "退款", "language": "zh-hans"})) == [
+        "如何申请退款"
+    ]
     bad = anon_client.get(reverse("api:kb-article-list"), {"language": "fr"})
     assert bad.status_code == 400

@@ -134,3 +134,24 @@ def test_agent_turns_a_reply_into_a_draft_article(smart_answers, customer_a, tie
     refused = tier1_client.post(reverse("desk:kb-draft-from-message", kwargs={"pk": customer_message.pk}))
     assert refused.status_code == 302
     assert Article.objects.count() == 2  # the refund article and the draft only
+
+
+def test_never_answers_what_the_model_calls_out_of_scope(smart_answers, customer_a, monkeypatch):
+    # given: a refund ticket the model would answer, but its threshold calls everything out of scope
+    from kb import triage
+
+    triage_predict = triage.triage_predict
+    monkeypatch.setattr(
+        "kb.autoanswer.triage_predict",
+        lambda **kwargs: triage_predict(**kwargs).__class__(
+            **{**triage_predict(**kwargs).__dict__, "out_of_scope": True}
+        ),
+    )
+    ticket = open_ticket(customer_a, subject="想申请退款", body="课程买错了，想退款")
+    # when
+    answered = ticket_auto_answer(ticket_id=ticket.pk)
+    # then: no answer, and the trail says why
+    ticket.refresh_from_db()
+    assert answered is False
+    assert ticket.auto_answered_at is None
+    assert ticket.events.get(type="tickets.ticket.triaged").data["out_of_scope"] is True

@@ -22,9 +22,27 @@ def test_finds_chinese_articles_from_chinese_queries_of_two_characters_or_more(d
     article("视频无法播放怎么办", "请先检查网络，再清除 App 缓存后重新打开课程。", language="zh-hans")
     article("如何申请退款", "在“我的订单”中选择订单，点击申请退款。", language="zh-hans")
     assert _titles(search_ids("播放")) == ["视频无法播放怎么办"]
-    assert _titles(search_ids("视频放不了")) == ["视频无法播放怎么办"]
-    assert _titles(search_ids("怎么退款")) == ["如何申请退款"]
-    assert _titles(search_ids("申请退款的流程")) == ["如何申请退款"]
+    assert _titles(search_ids("视频放不了"))[0] == "视频无法播放怎么办"
+    # articles close in meaning may follow: the best match comes first
+    assert _titles(search_ids("怎么退款"))[0] == "如何申请退款"
+    assert _titles(search_ids("申请退款的流程"))[0] == "如何申请退款"
+
+
+def test_finds_colloquial_paraphrases_that_share_no_word_with_the_article(db):
+    # given: articles written the way the help center writes
+    article("如何申请退款", "在“我的订单”中选择订单，点击申请退款。", language="zh-hans")
+    article("视频无法播放怎么办", "请先检查网络，再清除 App 缓存后重新打开课程。", language="zh-hans")
+    article("如何开具发票", "在订单详情中点击申请发票，填写抬头和税号。", language="zh-hans")
+    article("如何注销账号", "在设置中选择注销账号，注销后数据无法恢复。", language="zh-hans")
+    article("How to request a refund", "Open My orders, choose the order and click Request refund.")
+    # when / then: questions the way customers write them
+    assert search_ids("怎么退钱", semantic=False).hits == []  # no word in common
+    for question, title in (
+        ("怎么退钱", "如何申请退款"),
+        ("发票咋开", "如何开具发票"),
+        ("I want my money back", "How to request a refund"),
+    ):
+        assert title in _titles(search_ids(question))[:3], question
 
 
 def test_finds_english_articles_despite_a_typo(db):

@@ -43,6 +43,40 @@ def test_evaluate_triage_prints_accuracy_and_macro_f1_last(tmp_path, capsys):
     assert last == "accuracy=1.0000 macro_f1=1.0000"
 
 
+def test_evaluate_triage_calibrates_on_validation_data_and_reports_out_of_scope_recall(tmp_path, capsys):
+    # given: out-of-scope rows in the validation and test files, and a few in training
+    train = _csv(tmp_path / "train.csv", [*TRAIN, ("今天天气怎么样", "oos"), ("What is the weather today", "oos")])
+    validation = _csv(
+        tmp_path / "val.csv",
+        [("退款", "refund"), ("视频播放不了", "course-access"), ("Refund", "refund"), ("明天会下雨吗", "oos")],
+    )
+    test = _csv(
+        tmp_path / "test.csv",
+        [("申请退款", "refund"), ("video will not play", "course-access"), ("weather tomorrow", "oos")],
+    )
+    # when
+    call_command("evaluate_triage", "--train", train, "--val", validation, "--test", test)
+    # then: one more line before the last
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"in_scope_accuracy=\d\.\d{4} oos_recall=\d\.\d{4}", lines[-2])
+    assert re.fullmatch(r"accuracy=\d\.\d{4} macro_f1=\d\.\d{4}", lines[-1])
+    assert "validation=4" in lines[0]
+
+
+def test_calibration_fits_a_temperature_and_a_threshold_that_keeps_in_scope_accuracy():
+    # given
+    texts, labels = [t for t, _ in TRAIN], [label for _, label in TRAIN]
+    classifier, _ = triage.evaluate(train=(texts, labels), test=([], []), name="words+chars+svm")
+    # when
+    classifier.calibrate(texts, labels)
+    # then: probabilities sum to 1, and every in-scope training row stays above the threshold
+    probabilities = classifier.predict_proba(texts)
+    assert probabilities.sum(axis=1) == pytest.approx(1.0)
+    assert classifier.temperature > 0
+    assert classifier.predict(texts) == labels
+    assert 0 < classifier.threshold <= probabilities.max(axis=1).min()
+
+
 def test_evaluate_triage_refuses_bad_files_with_a_reason(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("question,answer\nx,y\n", encoding="utf-8")

@@ -4,6 +4,7 @@ good reply into a draft article."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,8 @@ from helpdesk.access import SurfaceAccessMixin
 from tickets.models import MessageKind, TicketMessage
 from tickets.selectors import ticket_get_visible
 
-from ..autoanswer import ticket_suggestions
+from ..assist import article_relevant_paragraphs, customer_messages_sentiment, ticket_similar_resolved
+from ..autoanswer import first_message, ticket_suggestions
 from ..models import KBCategory
 from ..selectors import article_search
 from ..services import KBError, article_draft_from_reply
@@ -44,15 +46,25 @@ class ArticleSearchView(DeskView, View):
 
 
 class TicketSuggestionsView(DeskView, View):
-    """The ticket sidebar card: the triage model's category with its confidence and the
-    suggested articles, each with "insert into reply" (htmx partial)."""
+    """The ticket sidebar card: the triage model's category with its confidence, the
+    suggested articles, each with its paragraph closest to the ticket and "insert into
+    reply", and the most similar resolved tickets with their final reply (htmx partial)."""
 
     template_name = "kb/desk/_ticket_suggestions.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         ticket = ticket_get_visible(actor=request.user, pk=pk)
         suggestions = ticket_suggestions(ticket=ticket, internal=True, limit=SIDEBAR_ARTICLES)
-        context: dict[str, Any] = {"ticket": ticket, "suggestions": suggestions}
+        body = first_message(ticket)
+        paragraphs = article_relevant_paragraphs(articles=suggestions.articles, text=f"{ticket.subject}\n{body}")
+        context: dict[str, Any] = {
+            "ticket": ticket,
+            "suggestions": suggestions,
+            "articles": [(article, paragraphs.get(article.pk, "")) for article in suggestions.articles],
+            "similar": ticket_similar_resolved(ticket=ticket, body=body),
+            "moods": customer_messages_sentiment(ticket=ticket),
+            "site_url": settings.HELPDESK_SITE_URL,
+        }
         return render(request, self.template_name, context)
 
 

@@ -10,7 +10,13 @@ from .errors import (
     TicketConflict,
     TicketError,
 )
-from .escalation import EscalationRule, escalation_rule_matching, ticket_deescalate, ticket_escalate
+from .escalation import (
+    EscalationRule,
+    escalation_rule_matching,
+    ticket_deescalate,
+    ticket_escalate,
+    ticket_negative_sentiment_act,
+)
 from .lifecycle import (
     TRANSITIONS,
     ticket_auto_answer_send,
@@ -42,6 +48,7 @@ __all__ = [
     "ticket_macro_apply",
     "csat_record",
     "escalation_rule_matching",
+    "ticket_negative_sentiment_act",
     "notify",
     "nps_offer_due",
     "nps_record",

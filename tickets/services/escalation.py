@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import AgentTier, CustomerProfile, User
 
-from ..models import Ticket
+from ..models import Priority, Ticket
 from ..permissions import can_act_on_ticket, can_act_on_tier
 from .base import event_log, ticket_lock, ticket_save
 from .errors import InvalidTransition, TicketActionDenied
 from .notifications import managers, notify_many
 from .routing import ticket_route
+from .sla import sla_due_set
 
 COMPLAINT = "complaint"
 
@@ -29,6 +30,7 @@ class EscalationRule(models.TextChoices):
     REFUND_WINDOW = "refund_window", gettext_lazy("Refund outside the refund window")
     REOPENED = "reopened", gettext_lazy("Reopened repeatedly")
     VIP = "vip", gettext_lazy("VIP customer")
+    NEGATIVE_SENTIMENT = "negative_sentiment", gettext_lazy("Angry customer (negative message)")
 
 
 def _customer_is_vip(ticket: Ticket) -> bool:
@@ -90,6 +92,31 @@ def ticket_escalate_automatic(*, ticket: Ticket, rule: str) -> Ticket:
     if ticket.tier != AgentTier.TIER_1:
         return ticket
     return _escalate_locked(ticket=ticket, actor=None, rule=rule, reason="")
+
+
+@transaction.atomic
+def ticket_negative_sentiment_act(*, ticket: Ticket, action: str, confidence: float) -> bool:
+    """What the sentiment rule asks for a new ticket whose first message reads negative:
+    ``priority`` raises a lower priority to high (new due times), ``tier2`` escalates a
+    tier-1 ticket. No actor: the trail says the rule did it. Returns True when it changed
+    something."""
+    ticket = ticket_lock(ticket=ticket)
+    if action == "tier2" and ticket.tier == AgentTier.TIER_1:
+        ticket_escalate_automatic(ticket=ticket, rule=EscalationRule.NEGATIVE_SENTIMENT)
+        return True
+    if action == "priority" and ticket.priority in (Priority.LOW, Priority.NORMAL):
+        event_log(
+            ticket=ticket,
+            type="tickets.ticket.priority_changed",
+            actor=None,
+            reason=str(EscalationRule.NEGATIVE_SENTIMENT.label),
+            confidence=round(confidence, 3),
+            **{"from": ticket.priority, "to": Priority.HIGH},
+        )
+        ticket.priority = Priority.HIGH
+        ticket_save(ticket, ["priority", *sla_due_set(ticket)])
+        return True
+    return False
 
 
 def escalation_rules_apply(*, ticket: Ticket) -> EscalationRule | None:
