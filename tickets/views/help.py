@@ -194,6 +194,7 @@ class TicketNewView(FormView):
             cache.set(seen_key, ticket.pk, timeout=SUBMISSION_WINDOW)
         if not user.is_authenticated:
             rate_add(self._address_key(), window=SUBMISSION_WINDOW)
+            rate_add(_email_rate_key(data["email"]), window=SUBMISSION_WINDOW)
         ticket_submitted_in_help_center.send(
             sender=type(self), ticket=ticket, session_key=self.request.session.session_key or ""
         )
@@ -221,7 +222,7 @@ class TicketNewView(FormView):
 
     def _anonymous_refusal(self, form: TicketNewForm, data: dict[str, Any]) -> HttpResponse | None:
         limits = _submission_limits()
-        email_key = f"anon-ticket:email:{data['email'].strip().lower()}"
+        email_key = _email_rate_key(data["email"])
         if (
             rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= limits["address"]
             or rate_count(email_key, window=SUBMISSION_WINDOW) >= limits["email"]
@@ -245,6 +246,11 @@ class TicketNewView(FormView):
         # The first submission is still being saved: show its outcome once it is there.
         messages.info(self.request, _("Your ticket is being submitted. Please check again in a moment."))
         return redirect("help:ticket-list" if self.request.user.is_authenticated else "help:home")
+
+
+def _email_rate_key(email: str) -> str:
+    """The rate counter of anonymous tickets for one e-mail address, whatever its case."""
+    return f"anon-ticket:email:{email.strip().lower()}"
 
 
 @method_decorator(never_cache, name="dispatch")
