@@ -7,6 +7,9 @@ Analysis (one function for articles and queries, whatever their language):
   where jieba segments the two texts differently.
 - Latin text gives lower-case words without English stop words, with a light plural
   stemming (``refunds`` → ``refund``).
+- Queries only: colloquial Chinese is first put in the written words articles use
+  (``colloquial_rewrite``: 课看不了 → 课程无法播放, 退钱 → 退款), for their terms and their
+  embedding alike.
 
 The index is persisted in the database: each article keeps its terms and weights
 (``Article.search_document``, BM25-style saturated term frequency, title terms weighing
