@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import CustomerProfile, Enrollment, LearningActivity, Order, Role, User
 from analytics.models import ReportSnapshot
 from helpdesk.audit import DATA_ERASED, DATA_EXPORTED, audit_record
-from kb.models import ArticleFeedback, ArticleVisit
+from kb.models import ArticleFeedback, ArticleVisit, SearchQuery
 from tickets.models import (
     Attachment,
     CSATResponse,
@@ -298,3 +298,13 @@ def anonymous_accounts_delete(*, now: Any = None) -> int:
         with transaction.atomic():
             deleted += User.objects.filter(pk__in=ids).delete()[1].get("accounts.User", 0)
     return deleted
+
+
+def help_center_searches_delete(*, now: Any = None) -> int:
+    """Delete the help-center searches recorded more than ``HELPDESK_RETENTION_SEARCH_DAYS``
+    ago (0: keep): their texts may hold what customers typed about themselves. Idempotent."""
+    days = settings.HELPDESK_RETENTION_SEARCH_DAYS
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return SearchQuery.objects.filter(created_at__lt=cutoff).delete()[0]

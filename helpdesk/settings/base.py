@@ -379,6 +379,8 @@ HELPDESK_OUTBOUND_ALLOWED_NETWORKS = env.list("HELPDESK_OUTBOUND_ALLOWED_NETWORK
 HELPDESK_RETENTION_CLOSED_TICKET_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKET_MONTHS", default=36)
 HELPDESK_RETENTION_RAW_MAIL_DAYS = env.int("HELPDESK_RETENTION_RAW_MAIL_DAYS", default=90)
 HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS = env.int("HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS", default=30)
+# Help-center searches (their texts, for content gaps) are deleted after this many days.
+HELPDESK_RETENTION_SEARCH_DAYS = env.int("HELPDESK_RETENTION_SEARCH_DAYS", default=180)
 
 
 # Reports. A figure resting on fewer answers or tickets than this is shown as "too few",
