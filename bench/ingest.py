@@ -47,8 +47,8 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds() -> tuple[float, float, float]:
-    """CPU seconds so far of gunicorn (master and workers), of the PostgreSQL backends
+def cpu_seconds() -> tuple[float, dict[int, float], float]:
+    """CPU seconds so far of gunicorn (master and workers), of each PostgreSQL backend
     connected to our database (but this process's own), and of this process."""
     from django.db import connection
 
@@ -57,8 +57,15 @@ def cpu_seconds() -> tuple[float, float, float]:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        backends = [pid for (pid,) in cursor.fetchall()]
-    return sum(map(_cpu, server)), sum(map(_cpu, backends)), time.process_time()
+        backends = {pid: _cpu(pid) for (pid,) in cursor.fetchall()}
+    return sum(map(_cpu, server)), backends, time.process_time()
+
+
+def cpu_used(before: tuple[float, dict[int, float], float]) -> tuple[float, float, float]:
+    """CPU seconds since ``before``: a backend that ended in between is not counted."""
+    server, backends, client = cpu_seconds()
+    postgres = sum(seconds - before[1].get(pid, 0.0) for pid, seconds in backends.items())
+    return server - before[0], postgres, client - before[2]
 
 
 def push(base: str, key: str, resource: str, items: list[dict], parallel: int) -> tuple[float, dict[str, int]]:
@@ -97,9 +104,7 @@ def main() -> None:
                 before = cpu_seconds()
                 elapsed, totals = push(base, key.key, resource, items, args.parallel)
                 per_1000 = len(items) / 1000
-                server, postgres, client = (
-                    (after - then) * 1000 / per_1000 for after, then in zip(cpu_seconds(), before, strict=True)
-                )
+                server, postgres, client = (seconds * 1000 / per_1000 for seconds in cpu_used(before))
                 print(
                     f"{resource:18s} rows={len(items):>9,} {elapsed:7.1f} s {len(items) / elapsed:8,.0f} rows/s  "
                     f"CPU ms/1000 rows: server {server:,.0f} postgres {postgres:,.0f} client {client:,.0f}  "
