@@ -139,8 +139,15 @@ class TicketNewView(FormView):
     def _address_key(self) -> str:
         return f"anon-ticket:address:{client_ip(self.request)}"
 
+    def _address_count(self) -> int:
+        """This address's submissions in the window, read once per request (the form and
+        the checks after it both need it)."""
+        if not hasattr(self, "_address_submissions"):
+            self._address_submissions = rate_count(self._address_key(), window=SUBMISSION_WINDOW)
+        return self._address_submissions
+
     def _challenge_required(self) -> bool:
-        return rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= settings.HELPDESK_ANON_CHALLENGE_AFTER
+        return self._address_count() >= settings.HELPDESK_ANON_CHALLENGE_AFTER
 
     def get_form(self, form_class: type[TicketNewForm] | None = None) -> TicketNewForm:
         form = super().get_form(form_class)
@@ -224,7 +231,7 @@ class TicketNewView(FormView):
         limits = _submission_limits()
         email_key = _email_rate_key(data["email"])
         if (
-            rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= limits["address"]
+            self._address_count() >= limits["address"]
             or rate_count(email_key, window=SUBMISSION_WINDOW) >= limits["email"]
         ):
             return self._refuse(
