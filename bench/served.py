@@ -89,12 +89,17 @@ def gunicorn_served(workers: int = 2) -> Iterator[int]:
     command = ["gunicorn", "helpdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     server = subprocess.Popen([sys.executable, "-m", *command, "--log-level", "warning"], cwd=ROOT, env=env)
     try:
-        for _ in range(100):
+        # The master loads the application and the embedding model before it listens:
+        # tens of seconds on a busy machine.
+        deadline = time.monotonic() + 180
+        while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
-                time.sleep(0.1)
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
         yield port
     finally:
         server.terminate()

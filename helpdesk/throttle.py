@@ -55,12 +55,18 @@ def rate_count(key: str, *, window: int) -> int:
 
 
 def rate_add(key: str, *, window: int) -> int:
-    """Count ``key`` once more in the current window; returns the new count."""
+    """Count ``key`` once more in the current window; returns the new count. Counting a
+    key the window already holds (the common case) is one increment, and only the first
+    count of a window creates the key with its expiry."""
     name = _window_key(key, window)
-    cache.add(name, 0, timeout=window + 5)
     try:
         return cache.incr(name)
-    except ValueError:  # expired between add and incr
+    except ValueError:  # not counted yet in this window
+        if cache.add(name, 1, timeout=window + 5):
+            return 1
+    try:
+        return cache.incr(name)  # another request created it in between
+    except ValueError:  # expired in between, or the cache is unreachable
         cache.set(name, 1, timeout=window + 5)
         return 1
 

@@ -2,11 +2,15 @@
 signed webhooks and CSV import all validate with these, so one rule holds for all three.
 A field left out of an item leaves what we have unchanged."""
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.fields import empty
+from rest_framework.settings import api_settings
 
 from accounts.models import CourseKind, OrderStatus
 
@@ -85,3 +89,107 @@ ITEMS: dict[str, type[serializers.Serializer]] = {
     "enrollments": EnrollmentItem,
     "learning-activity": LearningActivityItem,
 }
+
+
+# ---------------------------------------------------------------------------
+# A plain path for the common case
+# ---------------------------------------------------------------------------
+
+# A checker takes a field's raw value and returns its validated value, or ``_UNSURE``
+# when the value is not of the plain kind it knows (then DRF decides, errors included).
+_UNSURE = object()
+Checker = Callable[[Any], Any]
+
+
+def _char_checker(field: serializers.CharField) -> Checker | None:
+    if type(field) is not serializers.CharField or field.allow_blank or field.allow_null:
+        return None
+    lowest, highest, trim = field.min_length or 1, field.max_length, field.trim_whitespace
+
+    def check(value: Any) -> Any:
+        # ASCII without NUL: DRF's null-character and surrogate validators cannot object.
+        if type(value) is not str or not value.isascii() or "\x00" in value:
+            return _UNSURE
+        if trim:
+            value = value.strip()
+        if len(value) < lowest or (highest is not None and len(value) > highest):
+            return _UNSURE
+        return value
+
+    return check
+
+
+def _integer_checker(field: serializers.IntegerField) -> Checker | None:
+    if type(field) is not serializers.IntegerField or field.allow_null:
+        return None
+    lowest, highest = field.min_value, field.max_value
+
+    def check(value: Any) -> Any:
+        if type(value) is not int:
+            return _UNSURE
+        if (lowest is not None and value < lowest) or (highest is not None and value > highest):
+            return _UNSURE
+        return value
+
+    return check
+
+
+def _date_checker(field: serializers.DateField) -> Checker | None:
+    formats = getattr(field, "input_formats", api_settings.DATE_INPUT_FORMATS)
+    if type(field) is not serializers.DateField or field.allow_null or list(formats) != [ISO_8601]:
+        return None
+
+    def check(value: Any) -> Any:
+        # YYYY-MM-DD: what DRF's ISO 8601 parsing (django.utils.dateparse.parse_date) reads
+        # with date.fromisoformat too.
+        if type(value) is not str or len(value) != 10 or value[4] != "-" or value[7] != "-":
+            return _UNSURE
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return _UNSURE
+
+    return check
+
+
+_CHECKERS: dict[type[serializers.Field], Callable[[Any], Checker | None]] = {
+    serializers.CharField: _char_checker,
+    serializers.IntegerField: _integer_checker,
+    serializers.DateField: _date_checker,
+}
+
+
+def plain_validator(serializer: serializers.Serializer) -> Callable[[dict[str, Any]], dict[str, Any] | None] | None:
+    """A validator for the items of ``serializer`` that gives DRF's answer in the common
+    case at a fraction of its cost, or ``None`` if the serializer has fields or rules it
+    does not know. It returns the validated data for an item whose every value is of the
+    plain kind (ASCII text within its lengths, ints within bounds, ``YYYY-MM-DD`` dates), and
+    ``None`` for any other item, which the caller then gives to DRF: every error, and every
+    unusual but valid value, still comes from DRF, so both paths answer alike."""
+    if type(serializer).validate is not serializers.Serializer.validate or serializer.validators:
+        return None
+    fields = []
+    for name, field in serializer.fields.items():
+        plain = not field.read_only and field.source == name and field.default is empty
+        if not plain or hasattr(serializer, f"validate_{name}"):
+            return None
+        make = _CHECKERS.get(type(field))
+        check = make(field) if make else None
+        if check is None:
+            return None
+        fields.append((name, field.required, check))
+
+    def validate(item: dict[str, Any]) -> dict[str, Any] | None:
+        data = {}
+        for name, required, check in fields:
+            if name not in item:
+                if required:
+                    return None
+                continue
+            value = check(item[name])
+            if value is _UNSURE:
+                return None
+            data[name] = value
+        return data
+
+    return validate

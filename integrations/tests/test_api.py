@@ -107,6 +107,32 @@ def test_changes_are_updates_and_absent_fields_stay(platform):
     assert profile.user.name == "李雷"  # not sent: kept
 
 
+def test_learning_days_are_counted_one_by_one_and_absent_sessions_stay(platform):
+    _push(platform, "customers", CUSTOMERS)
+    _push(platform, "courses", COURSES)
+    day = {"customer": "u1", "course": "py-101"}
+    first = [
+        {**day, "date": "2026-03-01", "minutes": 30, "sessions": 2},
+        {**day, "date": "2026-03-02", "minutes": 40, "sessions": 3},
+        {**day, "date": "2026-03-03", "minutes": 50},
+    ]
+    assert _push(platform, "learning-activity", first)[1] == {"created": 3, "updated": 0, "unchanged": 0, "errors": []}
+    again = [
+        {**day, "date": "2026-03-01", "minutes": 30, "sessions": 2},  # the same
+        {**day, "date": "2026-03-02", "minutes": 40},  # the same minutes, sessions left out
+        {**day, "date": "2026-03-03", "minutes": 55, "sessions": 0},  # more minutes
+        {**day, "date": "2026-03-04", "minutes": 10},  # new
+        {**day, "date": "2026-03-02", "minutes": 41},  # twice in the batch
+        {**day, "date": "2026-03-05", "minutes": 1441},  # more than a day
+    ]
+    status, body = _push(platform, "learning-activity", again)
+    assert (status, body["created"], body["updated"], body["unchanged"]) == (200, 1, 1, 2)
+    assert [(e["index"], list(e["errors"])) for e in body["errors"]] == [(4, ["date"]), (5, ["minutes"])]
+    stored = LearningActivity.objects.filter(enrollment__customer__customer_profile__platform_user_id="u1")
+    rows = sorted(stored.values_list("day__day", "minutes", "sessions"))
+    assert rows == [(1, 30, 2), (2, 40, 3), (3, 55, 0), (4, 10, 0)]
+
+
 def test_a_bad_item_never_blocks_the_good_ones(platform):
     _push(platform, "customers", CUSTOMERS)
     _push(platform, "courses", COURSES)

@@ -12,8 +12,9 @@ from .base import event_log, ticket_save
 from .notifications import notify
 
 
-def routing_candidates(*, tier: int, category_id: int | None) -> list[AgentProfile]:
-    """Available, active agents who work ``tier``, best first.
+def routing_candidates(*, tier: int, category_id: int | None, limit: int | None = None) -> list[AgentProfile]:
+    """Available, active agents who work ``tier``, best first (the first ``limit`` only,
+    when given: the database sorts, and only those rows become objects).
 
     Tier 1 also includes tier-2 agents who take tier-1 tickets. Agents with the ticket's
     category as a skill come first; when none of them is available, any agent of the tier
@@ -41,18 +42,19 @@ def routing_candidates(*, tier: int, category_id: int | None) -> list[AgentProfi
         skilled = agents.filter(skills__id=category_id)
         if skilled.exists():
             agents = skilled
-    return list(agents.order_by("open_count", F("last_assigned_at").asc(nulls_first=True), "pk"))
+    agents = agents.order_by("open_count", F("last_assigned_at").asc(nulls_first=True), "pk")
+    return list(agents[:limit] if limit is not None else agents)
 
 
 def routing_choose(*, tier: int, category_id: int | None) -> User | None:
     """The agent routing would give a ticket of this tier and category, or None."""
-    candidates = routing_candidates(tier=tier, category_id=category_id)
+    candidates = routing_candidates(tier=tier, category_id=category_id, limit=1)
     return candidates[0].user if candidates else None
 
 
 def ticket_route(*, ticket: Ticket, reason: str = "") -> User | None:
     """Assign the ticket automatically. The caller holds the ticket's row lock."""
-    candidates = routing_candidates(tier=ticket.tier, category_id=ticket.category_id)
+    candidates = routing_candidates(tier=ticket.tier, category_id=ticket.category_id, limit=1)
     if not candidates:
         if ticket.assignee_id is not None:
             ticket_assign_locked(ticket=ticket, assignee=None, actor=None, reason=reason)

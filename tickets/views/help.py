@@ -106,6 +106,7 @@ def _visitor_customer(*, email: str, name: str) -> User:
 
 # Anonymous submissions are counted per client address and per email address, per hour.
 SUBMISSION_WINDOW = 3600
+_UNSEEN = object()
 
 
 def _submission_limits() -> dict[str, int]:
@@ -139,8 +140,15 @@ class TicketNewView(FormView):
     def _address_key(self) -> str:
         return f"anon-ticket:address:{client_ip(self.request)}"
 
+    def _address_count(self) -> int:
+        """This address's submissions in the window, read once per request (the form and
+        the checks after it both need it)."""
+        if not hasattr(self, "_address_submissions"):
+            self._address_submissions = rate_count(self._address_key(), window=SUBMISSION_WINDOW)
+        return self._address_submissions
+
     def _challenge_required(self) -> bool:
-        return rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= settings.HELPDESK_ANON_CHALLENGE_AFTER
+        return self._address_count() >= settings.HELPDESK_ANON_CHALLENGE_AFTER
 
     def get_form(self, form_class: type[TicketNewForm] | None = None) -> TicketNewForm:
         form = super().get_form(form_class)
@@ -172,7 +180,11 @@ class TicketNewView(FormView):
         token = data.get("submission") or ""
         seen_key = f"ticket-submission:{getattr(user, 'pk', None)}:{token}"
         if token and not cache.add(seen_key, "", timeout=SUBMISSION_WINDOW):
-            return self._already_submitted(cache.get(seen_key))
+            # Added by a first submission, or not added because the cache is unreachable
+            # (helpdesk.cache): then the ticket is stored, only without the double-click check.
+            first = cache.get(seen_key, _UNSEEN)
+            if first is not _UNSEEN:
+                return self._already_submitted(first)
         try:
             # One transaction: a refused ticket (a file too large) creates no customer either.
             with transaction.atomic():
@@ -224,7 +236,7 @@ class TicketNewView(FormView):
         limits = _submission_limits()
         email_key = _email_rate_key(data["email"])
         if (
-            rate_count(self._address_key(), window=SUBMISSION_WINDOW) >= limits["address"]
+            self._address_count() >= limits["address"]
             or rate_count(email_key, window=SUBMISSION_WINDOW) >= limits["email"]
         ):
             return self._refuse(
