@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import django_filters
 from django.db import connection
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -108,8 +108,16 @@ def text_search(queryset: QuerySet[Ticket], value: str, customers: list[int]) ->
     word at 1,000,000 tickets)."""
     ids = None if _is_common(value) else _rare_matches(value)
     if ids is None:
-        in_messages = Exists(TicketMessage.objects.filter(ticket_id=OuterRef("pk"), body__icontains=value))
-        return queryset.filter(Q(subject__icontains=value) | Q(customer_id__in=customers) | in_messages)
+        # A scalar subquery (its first matching message), not EXISTS: PostgreSQL may turn an
+        # EXISTS into a hash of every matching message, read by a scan of them all (1.1 s at
+        # 100,000 tickets), where checking the few messages of each ticket walked is what
+        # stops early.
+        first_message = (
+            TicketMessage.objects.filter(ticket_id=OuterRef("pk"), body__icontains=value).order_by().values("pk")[:1]
+        )
+        return queryset.alias(first_message=Subquery(first_message)).filter(
+            Q(subject__icontains=value) | Q(customer_id__in=customers) | Q(first_message__isnull=False)
+        )
     if connection.vendor == "postgresql":
         # One array parameter rather than thousands of IN parameters.
         listed = RawSQL('"tickets_ticket"."id" = ANY(%s)', (sorted(ids),), output_field=BooleanField())
