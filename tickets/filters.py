@@ -196,11 +196,18 @@ class TicketQueueFilter(django_filters.FilterSet):
         if "@" in value:
             customers = User.objects.filter(email__startswith=value.lower())  # emails are stored lower-case
             return queryset.filter(customer_id__in=list(customers.values_list("pk", flat=True)[:CUSTOMER_MATCHES]))
-        named = list(
-            User.objects.filter(name__icontains=value, groups__name=Role.CUSTOMER).values_list("pk", flat=True)[
-                :CUSTOMER_MATCHES
-            ]
-        )
+        people = User.objects.filter(name__icontains=value, groups__name=Role.CUSTOMER)
+        if connection.vendor == "postgresql" and len(value) >= 2:
+            # Names of two Chinese characters too (migration 0019's index; the trigram one
+            # needs three): scanning 100,000 names took 40-250 ms.
+            people = people.filter(
+                RawSQL(
+                    "ticket_bigrams(accounts_user.name) @> ticket_bigrams(%s)",
+                    (value,),
+                    output_field=BooleanField(),
+                )
+            )
+        named = list(people.values_list("pk", flat=True)[:CUSTOMER_MATCHES])
         return text_search(queryset, value, named)
 
     def filter_sla(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
