@@ -48,7 +48,7 @@ def prepare() -> dict[str, object]:
     # Rare words, as an agent remembers a detail of one old conversation: a note on each of
     # two tickets from the middle of the history (planted once; the demo's texts come from a
     # small vocabulary, so every word they use is common).
-    ids = Ticket.objects.order_by("pk").values_list("pk", flat=True)
+    ids = Ticket.objects.filter(tier=1).order_by("pk").values_list("pk", flat=True)
     count = ids.count()
     for pk in (ids[count // 3], ids[count // 2]):
         if not TicketMessage.objects.filter(ticket_id=pk, body__contains=RARE_ZH).exists():
