@@ -58,7 +58,6 @@ def scratch_sqlite_setup(name: str) -> None:
 
 def signed_in_session(email: str) -> str:
     """A session cookie value for the person with this email, as if they had signed in."""
-    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -67,7 +66,7 @@ def signed_in_session(email: str) -> str:
     user = User.objects.get(email=email)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "accounts.backends.CachedPermissionsBackend"  # the first is django-axes
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -61,11 +61,12 @@ def ticket_get_visible(*, actor: User, pk: int) -> Ticket:
         raise Http404 from exc
 
 
-def ticket_queue(*, actor: User, data: dict[str, Any]) -> TicketQueueFilter:
+def ticket_queue(*, actor: User, data: dict[str, Any], counting: bool = False) -> TicketQueueFilter:
     """The desk queue: a bound FilterSet whose ``qs`` carries what each row shows in a
-    constant number of queries, whatever the page size."""
+    constant number of queries, whatever the page size. ``counting``: the same rows, in the
+    form that counts them all fastest (a text search reads a page another way)."""
     queryset = ticket_list_visible(actor=actor).select_related("customer", "category", "assignee")
-    return TicketQueueFilter(data, queryset=queryset.order_by("-created_at", "-pk"), actor=actor)
+    return TicketQueueFilter(data, queryset=queryset.order_by("-created_at", "-pk"), actor=actor, counting=counting)
 
 
 @dataclass(frozen=True)

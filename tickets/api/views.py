@@ -36,6 +36,7 @@ from ..services import (
     ticket_reply,
     ticket_status_set,
 )
+from .pagination import TicketPagination
 from .serializers import (
     CSATOutputSerializer,
     ErrorOutputSerializer,
@@ -104,6 +105,7 @@ CONFLICT = {409: OpenApiResponse(ErrorOutputSerializer, description="expected_ve
 )
 class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = TicketOutputSerializer
+    pagination_class = TicketPagination
     parser_classes = [JSONParser]
     # The queue selector applies the FilterSet itself (with the acting user).
     filter_backends: list = []
@@ -115,7 +117,11 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             queue = ticket_queue(actor=actor, data=self.request.query_params)
             if not queue.is_valid():
                 raise serializers.ValidationError(queue.errors)
-            return queue.qs
+            tickets = queue.qs
+            if (self.request.query_params.get("q") or "").strip():
+                # The page count counts a text search's rows another way (TicketPagination).
+                tickets.counted_by = ticket_queue(actor=actor, data=self.request.query_params, counting=True).qs
+            return tickets
         return ticket_list_visible(actor=actor).select_related("customer", "category").order_by("-created_at", "-pk")
 
     def get_object(self) -> Ticket:

@@ -66,6 +66,27 @@ def test_desk_user_lists_every_ticket_and_filters_with_the_queue_parameters(cust
     assert [row["id"] for row in urgent.json()["results"]] == [first.pk]
 
 
+@pytest.mark.parametrize("common", [True, False])
+def test_text_search_counts_and_lists_the_same_tickets_whichever_way(
+    common, customer_a, tier1_client, tier1_agent, monkeypatch
+):
+    # given a common word (the page walks the newest tickets, the count hashes the matches)
+    # or a rare one (both read the index), in subjects, replies and notes
+    from tickets import filters
+
+    monkeypatch.setattr(filters, "COMMON_HITS", 1 if common else 10**6)
+    found = [open_ticket(customer_a, subject="发票抬头"), open_ticket(customer_a, body="电子发票没收到")]
+    ticket_reply(ticket=found[1], author=tier1_agent, body="note: 发票 checked", internal=True)
+    found.append(open_ticket(customer_a, subject="问题"))
+    ticket_reply(ticket=found[2], author=tier1_agent, body="已补开发票", internal=False)
+    open_ticket(customer_a, subject="退款", body="不想学了")
+    # when
+    body = tier1_client.get(reverse("api:ticket-list"), {"q": "发票"}).json()
+    # then
+    assert body["count"] == 3
+    assert [row["id"] for row in body["results"]] == [t.pk for t in reversed(found)]
+
+
 def test_queue_filters_reject_unknown_values(tier1_client):
     response = tier1_client.get(reverse("api:ticket-list"), {"status": "nonsense", "tier": "99999999999999999999"})
     assert response.status_code == 400

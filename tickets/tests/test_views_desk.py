@@ -129,7 +129,26 @@ def test_queue_search(tier1_client, customer_a, customer_b):
     assert _refs(_queue(tier1_client, q="Customer A")) == {invoice.reference}
 
 
-def test_queue_search_reaches_message_bodies(tier1_client, tier1_agent, customer_a):
+# The search's two ways to the same rows: walking the newest tickets (a common word) and
+# collecting a rare word's tickets through the indexes; "overflow" is a rare word with more
+# matches than the indexes' way takes, which walks too.
+SEARCH_WAYS = {
+    "walk": {"COMMON_HITS": 1},
+    "indexes": {"COMMON_HITS": 10**6},
+    "overflow": {"COMMON_HITS": 10**6, "RARE_MATCHES": 1},
+}
+
+
+@pytest.fixture(params=sorted(SEARCH_WAYS))
+def search_way(request, monkeypatch):
+    from tickets import filters
+
+    for name, value in SEARCH_WAYS[request.param].items():
+        monkeypatch.setattr(filters, name, value)
+    return request.param
+
+
+def test_queue_search_reaches_message_bodies(tier1_client, tier1_agent, customer_a, search_way):
     # given a ticket whose subject says nothing of the invoice its messages talk about
     ticket = open_ticket(customer_a, subject="有个问题", body="请帮我开电子发票，抬头写公司名。")
     ticket_reply(ticket=ticket, author=tier1_agent, body="Invoice title checked with finance.", internal=True)
@@ -140,6 +159,34 @@ def test_queue_search_reaches_message_bodies(tier1_client, tier1_agent, customer
     assert _refs(_queue(tier1_client, q="invoice TITLE")) == {ticket.reference}
     assert _refs(_queue(tier1_client, q="加载")) == {other.reference}
     assert _refs(_queue(tier1_client, q="退款")) == set()
+
+
+def test_queue_search_pages_are_the_same_whichever_way(
+    tier1_client, tier1_agent, customer_a, customer_b, search_way, monkeypatch
+):
+    monkeypatch.setattr("tickets.views.desk.PAGE_SIZES", (25, 3))
+    # given 7 tickets holding 发票 in a subject, a reply, a note or the customer's name, and 2 without
+    customer_b.name = "发票王"
+    customer_b.save()
+    found = [
+        open_ticket(customer_a, subject="发票抬头", body="请开票"),
+        open_ticket(customer_a, subject="问题", body="电子发票没收到"),
+        open_ticket(customer_b, subject="视频", body="卡顿"),
+        open_ticket(customer_a, subject="Invoice", body="need a 发票 please"),
+        open_ticket(customer_a, subject="问题二", body="课程"),
+        open_ticket(customer_a, subject="问题三", body="课程"),
+        open_ticket(customer_a, subject="发票 again", body="x"),
+    ]
+    ticket_reply(ticket=found[4], author=tier1_agent, body="已补开发票", internal=False)
+    ticket_reply(ticket=found[5], author=tier1_agent, body="note: 发票 checked", internal=True)
+    open_ticket(customer_a, subject="退款", body="不想学了")
+    open_ticket(customer_a, subject="Refund", body="no longer needed")
+    newest_first = [t.reference for t in sorted(found, key=lambda t: (t.created_at, t.pk), reverse=True)]
+    # then pages of 25 and of 3 (uncounted, one row more to know of a next page) agree
+    assert [t.reference for t in _queue(tier1_client, q="发票").context["tickets"]] == newest_first
+    pages = [_queue(tier1_client, q="发票", size=3, page=n).context for n in (1, 2, 3)]
+    assert [t.reference for page in pages for t in page["tickets"]] == newest_first
+    assert [page["page"].has_next() for page in pages] == [True, True, False]
 
 
 def test_queue_sorts_by_priority(tier1_client, customer_a):
