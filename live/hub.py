@@ -17,6 +17,7 @@ resumed stream never skips an event nor repeats one.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -105,10 +106,8 @@ class Hub:
         try:
             while True:
                 wait = GAP_POLL_SECONDS if self._hole_since is not None else interval
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=wait)
-                except TimeoutError:
-                    pass
                 self._wake.clear()
                 try:
                     await self._fetch()

@@ -11,9 +11,9 @@ is lost, and nothing is sent twice.
 
 import asyncio
 import json
-from datetime import timedelta
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -31,11 +31,12 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.models import User
+from accounts.roles import ACCESS_DESK
 from helpdesk.access import SurfaceAccessMixin
 from helpdesk.events import EVENT_SETTLE_SECONDS
 from helpdesk.models import Event
 from tickets.models import Ticket
-from tickets.permissions import can_view_ticket, is_desk_user
+from tickets.permissions import can_view_ticket
 from tickets.selectors import ticket_get_visible
 
 from .access import LiveEvent, Reader, event_visible, reader_for
@@ -211,10 +212,9 @@ class PresenceView(SurfaceAccessMixin, View):
     """``POST /live/presence/``: the agent's page says it is viewing, typing or has left."""
 
     http_method_names = ["post"]
+    required_permission = ACCESS_DESK
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if not is_desk_user(request.user):
-            return HttpResponseForbidden()
         state = request.POST.get("state", "")
         ticket_id = _int(request.POST.get("ticket"))
         if state not in PresenceState.values or ticket_id is None:
