@@ -161,6 +161,10 @@ class EventStreamView(View):
             subscription = await sync_to_async(_subscribe)(user, request.GET)
         except PermissionError:
             return HttpResponseForbidden()
+        if not hasattr(request, "scope"):
+            # Served by WSGI (a synchronous server would hold a thread per stream, forever):
+            # 204 tells EventSource not to reconnect, and the page polls /live/events/.
+            return HttpResponse(status=204)
         response = StreamingHttpResponse(event_stream(subscription, _start(request)), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache, no-store"
         # Reverse proxies (nginx) must pass each event on at once, not buffer the stream.

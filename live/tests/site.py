@@ -24,8 +24,11 @@ from datetime import timedelta
 from django.utils import timezone
 from accounts.models import AgentTier
 from accounts.tests.factories import CustomerFactory, agent
+from accounts.models import User
 agent("agent1@example.com", tier=AgentTier.TIER_1)
 agent("agent2@example.com", tier=AgentTier.TIER_1)
+User.objects.filter(email="agent1@example.com").update(name="Agent One")
+User.objects.filter(email="agent2@example.com").update(name="Agent Two")
 CustomerFactory(email="learner@example.com", name="Learner")
 CustomerFactory(email="other@example.com", name="Other learner")
 """

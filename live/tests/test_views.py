@@ -2,6 +2,8 @@
 end-to-end transport through uvicorn and a worker is in test_transport.py)."""
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
 from django.urls import reverse
 
 from helpdesk.events import event_record
@@ -13,6 +15,14 @@ from tickets.tests.factories import open_ticket
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anon", "customer_a", "customer_b", "tier1", "tier2", "manager", "admin"]
+ROLE_USERS = {
+    "customer_a": "customer_a",
+    "customer_b": "customer_b",
+    "tier1": "tier1_agent",
+    "tier2": "tier2_agent",
+    "manager": "manager",
+    "admin": "admin_user",
+}
 
 
 @pytest.fixture
@@ -33,12 +43,21 @@ def ticket_a(customer_a):
     ],
 )
 @pytest.mark.parametrize("role", ROLES)
-def test_stream_subscriptions_check_the_reader(clients, ticket_a, role, query, expected):
-    response = clients(role).get(reverse("live:stream") + "?" + query.format(ticket=ticket_a.pk))
+def test_stream_subscriptions_check_the_reader(request, ticket_a, role, query, expected):
+    # The stream is served under ASGI: the async test client (a WSGI server gets a 204,
+    # below). Its body is not read here: test_transport.py reads it through uvicorn.
+    client = AsyncClient()
+    if role != "anon":
+        client.force_login(request.getfixturevalue(ROLE_USERS[role]))
+    response = async_to_sync(client.get)(reverse("live:stream") + "?" + query.format(ticket=ticket_a.pk))
     assert response.status_code == expected[role]
     if response.status_code == 200:
         assert response["Content-Type"] == "text/event-stream"
         assert response["Cache-Control"] == "no-cache, no-store"
+
+
+def test_a_wsgi_server_is_told_not_to_hold_a_stream(tier1_client):
+    assert tier1_client.get(reverse("live:stream") + "?scope=desk").status_code == 204
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 /* Live events from /live/stream/ (server-sent events). The browser's EventSource resumes
    a dropped stream by itself, sending the last id it saw (Last-Event-ID). Where streams
-   cannot stay open (no EventSource, a proxy that cuts them: three failures before the
-   first event), the same events are polled from /live/events/ every two seconds.
+   cannot stay open (no EventSource, a server without ASGI, a proxy that cuts them: three
+   failures before the first event), the same events are polled from /live/events/ every two seconds.
    HelpdeskLive.connect(element, onEvent) reads the URLs and the starting id from the
    element's data attributes (templates/live/_stream.html). */
 (function () {
@@ -50,7 +50,8 @@
     source.addEventListener("revoked", function () { source.close(); });
     source.onerror = function () {
       if (!opened) failures += 1;
-      if (failures >= 3) {
+      // CLOSED: the server refused the stream for good (a 204 from a WSGI server).
+      if (failures >= 3 || source.readyState === EventSource.CLOSED) {
         source.close();
         poll();
       }
