@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import TextChoices
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from helpdesk.events import events_wake
@@ -24,9 +24,9 @@ PRESENCE_TTL_SECONDS = 45
 
 
 class PresenceState(TextChoices):
-    VIEWING = "viewing", _("viewing")
-    TYPING = "typing", _("typing")
-    LEFT = "left", _("left")
+    VIEWING = "viewing", pgettext_lazy("presence", "viewing")
+    TYPING = "typing", pgettext_lazy("presence", "typing")
+    LEFT = "left", pgettext_lazy("presence", "left")
 
 
 def presence_record(*, ticket: Ticket, user: User, state: str) -> Event:
