@@ -46,6 +46,11 @@
   var ttl = parseInt(el.dataset.presenceTtl || "45", 10) * 1000;
 
   function renderPerson(id, name, state) {
+    renderOne(id, name, state);
+    list.closest("[data-testid=presence]").hidden = !list.querySelector("li");
+  }
+
+  function renderOne(id, name, state) {
     var item = list.querySelector('li[data-user="' + id + '"]');
     if (state === "left") {
       if (item) item.remove();
