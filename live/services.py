@@ -21,6 +21,9 @@ from tickets.models import Ticket
 PRESENCE_TYPE = "live.presence"
 PRESENCE_REFRESH_SECONDS = 20
 PRESENCE_TTL_SECONDS = 45
+# Presence rows are kept this long (hours), then deleted by the nightly prune: a resuming
+# stream needs them for seconds, nobody reads them later.
+PRESENCE_KEEP_HOURS = 24
 
 
 class PresenceState(TextChoices):
@@ -62,3 +65,12 @@ def presence_on_ticket(*, ticket: Ticket, exclude: User | None = None, now=None)
             continue
         people.append({"user_id": actor_id, "name": row["payload"].get("name", ""), "state": row["payload"]["state"]})
     return people
+
+
+def presence_prune(*, now=None) -> int:
+    """Delete presence events older than ``PRESENCE_KEEP_HOURS``. Idempotent."""
+    now = now or timezone.now()
+    deleted, _ = Event.objects.filter(
+        type=PRESENCE_TYPE, created_at__lt=now - timedelta(hours=PRESENCE_KEEP_HOURS)
+    ).delete()
+    return deleted

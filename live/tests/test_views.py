@@ -1,15 +1,20 @@
 """Who may open which live stream, and what each reader receives (in process; the
 end-to-end transport through uvicorn and a worker is in test_transport.py)."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from asgiref.sync import async_to_sync
 from django.test import AsyncClient
 from django.urls import reverse
+from django.utils import timezone
 
 from helpdesk.events import event_record
-from helpdesk.models import EventVisibility
+from helpdesk.models import Event, EventVisibility
 from live.access import LiveEvent, Reader, event_visible
-from live.services import presence_on_ticket
+from live.services import presence_on_ticket, presence_prune, presence_record
+from live.tasks import presence_prune_task
 from tickets.tests.factories import open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +121,15 @@ def test_a_held_reply_is_not_sent_and_its_text_is_kept(tier1_client, ticket_a):
     assert response.status_code == 409
     assert "My draft answer" in response.content.decode()
     assert ticket_a.messages.count() == 1
+
+
+def test_presence_older_than_a_day_is_pruned_and_nothing_else(tier1_agent, ticket_a):
+    old = presence_record(ticket=ticket_a, user=tier1_agent, state="viewing")
+    Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    recent = presence_record(ticket=ticket_a, user=tier1_agent, state="viewing")
+    others = Event.objects.exclude(type="live.presence").count()
+    assert presence_prune_task() == 1
+    assert list(Event.objects.filter(type="live.presence").values_list("pk", flat=True)) == [recent.pk]
+    assert Event.objects.exclude(type="live.presence").count() == others
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert presence_prune() == 1
