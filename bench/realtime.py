@@ -35,6 +35,10 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+# Streams opened at once while ramping up. Each opening request holds a database connection
+# until it is subscribed (the open stream then holds none): the PostgreSQL server of a shared
+# machine has 100 connections for every session.
+RAMP_BATCH = 20
 
 SETUP = """
 from accounts.models import AgentTier, User
@@ -120,8 +124,8 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
     rss_one = rss_kb(server_pid)
     streams = [first]
     started = time.monotonic()
-    for start in range(1, args.connections, 100):
-        batch = [Stream() for _ in range(min(100, args.connections - start))]
+    for start in range(1, args.connections, RAMP_BATCH):
+        batch = [Stream() for _ in range(min(RAMP_BATCH, args.connections - start))]
         streams += batch
         tasks += [asyncio.create_task(s.run(port, cookie)) for s in batch]
         await asyncio.wait_for(asyncio.gather(*(s.open.wait() for s in batch)), 120)

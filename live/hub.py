@@ -18,13 +18,16 @@ resumed stream never skips an event nor repeats one.
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 
 from helpdesk.events import EVENT_SETTLE_SECONDS, WAKE_CHANNEL
 from helpdesk.models import Event
@@ -41,6 +44,24 @@ BATCH = 500
 SAFETY_POLL_SECONDS = 5.0
 # While a hole waits to fill, the hub reads again this often (s).
 GAP_POLL_SECONDS = 0.1
+
+
+# Every database read of the streams (the hub's, a resuming stream's catch-up, the reader
+# re-checks at heartbeats) runs in this one thread, on one connection per process. Under
+# ASGI each request otherwise gets its own thread for synchronous code, with its own
+# database connection held as long as the stream stays open: 2,000 open streams would be
+# 2,000 PostgreSQL connections.
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-db")
+
+
+def _checked[T](fn: Callable[..., T], *args: Any) -> T:
+    close_old_connections()  # drops a broken or expired connection before using it
+    return fn(*args)
+
+
+async def db_read[T](fn: Callable[..., T], *args: Any) -> T:
+    """Run ``fn(*args)`` in the streams' database thread."""
+    return await asyncio.get_running_loop().run_in_executor(_executor, _checked, fn, *args)
 
 
 def _live(row: Event) -> LiveEvent:
@@ -80,7 +101,8 @@ class Hub:
 
     async def start(self) -> None:
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            # A context of its own: not the first request's (its thread, its connection).
+            self._task = asyncio.get_running_loop().create_task(self._run(), context=contextvars.Context())
         await self._started.wait()
 
     # -- reading ---------------------------------------------------------------
@@ -92,12 +114,12 @@ class Hub:
             return []
         if self.buffer and cursor >= self.buffer[0].id - 1:
             return [event for event in self.buffer if event.id > cursor]
-        return await sync_to_async(events_after)(cursor, self.released)
+        return await db_read(events_after, cursor, self.released)
 
     # -- the loop --------------------------------------------------------------
 
     async def _run(self) -> None:
-        self.released = await sync_to_async(last_event_id)()
+        self.released = await db_read(last_event_id)
         self._started.set()
         listener = None
         if settings.REDIS_URL:
@@ -120,7 +142,7 @@ class Hub:
 
     async def _fetch(self) -> None:
         while True:
-            rows = await sync_to_async(events_after)(self.released)
+            rows = await db_read(events_after, self.released)
             fresh = self._release(rows)
             if fresh:
                 self.buffer.extend(fresh)

@@ -18,6 +18,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 from django.http import (
     Http404,
     HttpRequest,
@@ -40,7 +41,7 @@ from tickets.permissions import can_view_ticket
 from tickets.selectors import ticket_get_visible
 
 from .access import LiveEvent, Reader, event_visible, reader_for
-from .hub import events_after, hub_get, last_event_id
+from .hub import db_read, events_after, hub_get, last_event_id
 from .services import PresenceState, presence_record
 
 # The browser waits this long before reconnecting a dropped stream (milliseconds).
@@ -107,6 +108,12 @@ def _still_allowed(user_id: int, subscription: Subscription) -> Subscription | N
     return Subscription(reader=reader, ticket_id=subscription.ticket_id, desk=subscription.desk)
 
 
+def _close_request_connections() -> None:
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:  # a test's transaction: left alone
+            conn.close()
+
+
 def event_json(event: LiveEvent, reader: Reader) -> dict[str, Any]:
     data: dict[str, Any] = {"id": event.id, "type": event.type, "ticket": event.ticket_id, "payload": event.payload}
     if reader.is_desk:
@@ -139,7 +146,7 @@ async def event_stream(subscription: Subscription, start: int | None) -> AsyncIt
         try:
             await asyncio.wait_for(changed.wait(), timeout=heartbeat)
         except TimeoutError:
-            refreshed = await sync_to_async(_still_allowed)(subscription.reader.user_id, subscription)
+            refreshed = await db_read(_still_allowed, subscription.reader.user_id, subscription)
             if refreshed is None:
                 yield "event: revoked\ndata: {}\n\n"
                 return
@@ -165,6 +172,10 @@ class EventStreamView(View):
             # Served by WSGI (a synchronous server would hold a thread per stream, forever):
             # 204 tells EventSource not to reconnect, and the page polls /live/events/.
             return HttpResponse(status=204)
+        # The stream reads the database in the hub's thread (live.hub.db_read): the
+        # connection this request opened (session, user, subscription) is closed now
+        # rather than held while the stream stays open.
+        await sync_to_async(_close_request_connections)()
         response = StreamingHttpResponse(event_stream(subscription, _start(request)), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache, no-store"
         # Reverse proxies (nginx) must pass each event on at once, not buffer the stream.
