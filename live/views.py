@@ -121,8 +121,22 @@ def event_json(event: LiveEvent, reader: Reader) -> dict[str, Any]:
     return data
 
 
+# The text of recent events, serialised once per kind of reader (staff see the actor,
+# customers do not) rather than once per open stream.
+_sse_cache: dict[tuple[int, bool], str] = {}
+SSE_CACHE_SIZE = 4096
+
+
 def _sse(event: LiveEvent, reader: Reader) -> str:
-    return f"id: {event.id}\ndata: {json.dumps(event_json(event, reader), separators=(',', ':'))}\n\n"
+    key = (event.id, reader.is_desk)
+    text = _sse_cache.get(key)
+    if text is None:
+        if len(_sse_cache) >= SSE_CACHE_SIZE:
+            _sse_cache.clear()
+        text = _sse_cache[key] = (
+            f"id: {event.id}\ndata: {json.dumps(event_json(event, reader), separators=(',', ':'))}\n\n"
+        )
+    return text
 
 
 def _start(request: HttpRequest) -> int | None:
