@@ -42,6 +42,9 @@ SWEEP_BATCH = 500
 # After the broker refused a task, requests stop trying it for this long (seconds): each
 # try costs a connection timeout, and the sweep delivers the waiting events anyway.
 BROKER_RETRY_SECONDS = 10.0
+# The Redis channel on which every process announces new events after commit; the live
+# streams' hubs (``live.hub``) subscribe. Without Redis they poll the table instead.
+WAKE_CHANNEL = "helpdesk.events"
 # How long a reader resuming from an event id should let in-flight transactions settle.
 EVENT_SETTLE_SECONDS = 2
 
@@ -144,7 +147,27 @@ def _dispatch_after_commit(event_id: int) -> None:
 def _flush(connection: Any) -> None:
     ids, connection.helpdesk_outbox = connection.helpdesk_outbox, []
     if ids:
+        events_wake()
         events_enqueue(ids)
+
+
+_redis_client: Any = None
+
+
+def events_wake() -> None:
+    """Tell the live streams of every web process that events committed (Redis pub/sub).
+    Never raises: a lost wake-up only delays the streams until their hub's next poll."""
+    global _redis_client
+    if not settings.REDIS_URL:
+        return
+    try:
+        if _redis_client is None:
+            import redis
+
+            _redis_client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+        _redis_client.publish(WAKE_CHANNEL, b"1")
+    except Exception as exc:  # redis's own errors and OSError
+        logger.warning("live wake-up not published (%s)", type(exc).__name__)
 
 
 _broker_down_until = 0.0

@@ -46,6 +46,7 @@ urlpatterns = [
     path("reports/", include("analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
+    path("live/", include("live.urls")),
     path("accounts/login/", LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/landing/", LandingView.as_view(), name="landing"),

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "integrations",
     # Personal-data rights: export, erasure, retention.
     "privacy",
+    # The real-time desk: event streams (server-sent events under ASGI), presence.
+    "live",
     # Demo data (seed_demo): fills the apps above, which never import it.
     "demo",
 ]
@@ -344,6 +346,11 @@ HELPDESK_SIGNUP_ENABLED = env.bool("HELPDESK_SIGNUP_ENABLED", default=True)
 # Domain events (helpdesk.events): a failing consumer raises instead of being retried
 # later (the test settings turn it on, so that errors surface in the test that caused them).
 HELPDESK_EVENT_ERRORS_PROPAGATE = env.bool("HELPDESK_EVENT_ERRORS_PROPAGATE", default=False)
+# Live streams (live.hub): without Redis each web process reads new events from the table
+# this often (seconds); with Redis, pub/sub wakes it. Streams send a heartbeat comment
+# this often (seconds), and re-check their reader's rights at each.
+HELPDESK_LIVE_POLL_SECONDS = env.float("HELPDESK_LIVE_POLL_SECONDS", default=0.25)
+HELPDESK_LIVE_HEARTBEAT_SECONDS = env.float("HELPDESK_LIVE_HEARTBEAT_SECONDS", default=15.0)
 # Webhooks out: a subscription failing this many deliveries in a row is disabled.
 HELPDESK_WEBHOOK_DISABLE_AFTER = env.int("HELPDESK_WEBHOOK_DISABLE_AFTER", default=20)
 # Webhooks in: a signed request older (or newer) than this many seconds is refused.

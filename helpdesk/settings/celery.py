@@ -83,6 +83,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "helpdesk.tasks.events_dispatch_pending_task",
         "schedule": crontab(minute="*"),
     },
+    # Deletes the live desk's presence events (who viewed or typed on a ticket) older than
+    # a day: they matter for seconds. Daily at 04:20.
+    "live-presence-prune": {
+        "task": "live.tasks.presence_prune_task",
+        "schedule": crontab(hour=4, minute=20),
+    },
     # Forgets the ids of platform sign-in tokens that have expired. Daily at 04:10.
     "sso-used-tokens-purge": {
         "task": "integrations.tasks.used_tokens_purge_task",

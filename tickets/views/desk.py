@@ -411,6 +411,24 @@ class TicketReplyView(TicketActionView):
     form_class = ReplyForm
     form_context_name = "reply_form"
 
+    def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        if not request.POST.get("held"):
+            return super().post(request, pk)
+        # The live desk held this reply: someone else wrote on the ticket while it was
+        # typed. Show the page again with the new message and the text kept, unsent.
+        ticket = ticket_get_visible(actor=request.user, pk=pk)
+        messages.warning(request, _("Your reply was not sent. Read the new message, then send it again."))
+        form = ReplyForm(
+            initial={
+                "body": request.POST.get("body", ""),
+                "internal": bool(request.POST.get("internal")),
+                "version": ticket.version,
+            }
+        )
+        page = TicketDetailView()
+        page.setup(request, pk=pk)
+        return render(request, page.template_name, page.get_context_data(pk=pk, reply_form=form), status=409)
+
     def act(self, ticket: Ticket, data: dict[str, Any]) -> None:
         ticket_reply(
             ticket=ticket,

@@ -1,0 +1,241 @@
+"""The live desk's streams under load: N concurrent server-sent-events connections on
+loopback to the production setting (uvicorn serving the ASGI application, PostgreSQL,
+Redis pub/sub as the wake-up), message delivery latency and server memory per idle
+connection.
+
+1. Starts one uvicorn process on the database and Redis given (migrates, creates an agent).
+2. Opens --connections streams (``/live/stream/?scope=desk``, the desk's widest scope: each
+   event is checked for each of them) from this process with asyncio, and waits until all
+   are open and idle.
+3. Server memory per idle connection: the uvicorn process's resident memory (VmRSS) with
+   all streams open and idle, minus the same with one stream open, divided by the streams.
+4. Latency: a separate process (``manage.py shell``, like a Celery worker) records
+   --events events, one every --interval seconds, each carrying the wall time of its
+   commit; every stream notes when it receives each. Percentiles over every (event,
+   stream) pair. The clients run on the same 2-core machine as the server and compete with
+   it for the CPU: the figures include that.
+
+Usage (from the project root; take the benchmark lock on a shared machine):
+    flock /tmp/bench.lock .venv/bin/python bench/realtime.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/h14 --redis-url redis://127.0.0.1:6379/4
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+# Streams opened at once while ramping up. Each opening request holds a database connection
+# until it is subscribed (the open stream then holds none): the PostgreSQL server of a shared
+# machine has 100 connections for every session.
+RAMP_BATCH = 20
+
+SETUP = """
+from accounts.models import AgentTier, User
+from accounts.tests.factories import agent
+email = "bench-agent@example.com"
+user = User.objects.filter(email=email).first() or agent(email, tier=AgentTier.TIER_2)
+user.set_password("bench-pass-2026")
+user.save()
+"""
+
+RECORD = """
+import time
+from django.db import transaction
+from helpdesk.events import event_record
+from helpdesk.models import Event, EventVisibility
+from helpdesk.events import events_wake
+# Warm, like a running worker: a database connection and a Redis client already open.
+Event.objects.exists()
+events_wake()
+time.sleep(1)
+for n in range({events}):
+    with transaction.atomic():
+        event_record("bench.live.ping", visibility=EventVisibility.STAFF, n=n, sent=time.time())
+    time.sleep({interval})
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+class Stream:
+    def __init__(self) -> None:
+        self.open = asyncio.Event()
+        self.received: dict[int, float] = {}
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def run(self, port: int, cookie: str) -> None:
+        reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
+        self.writer.write(
+            (
+                "GET /live/stream/?scope=desk HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                f"Cookie: sessionid={cookie}\r\n\r\n"
+            ).encode()
+        )
+        await self.writer.drain()
+        status = await reader.readline()
+        if b" 200 " not in status:
+            raise RuntimeError(status)
+        while True:
+            line = await reader.readline()
+            if not line:
+                return
+            text = line.decode().rstrip("\r\n")
+            if text.startswith(": ") and not self.open.is_set():
+                self.open.set()  # the stream's first comment: it is subscribed
+            if text.startswith("data: "):
+                at = time.time()
+                data = json.loads(text[6:])
+                if data["type"] == "bench.live.ping":
+                    self.received[data["payload"]["n"]] = at - data["payload"]["sent"]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: int, env: dict) -> dict:
+    first = Stream()
+    tasks = [asyncio.create_task(first.run(port, cookie))]
+    await asyncio.wait_for(first.open.wait(), 30)
+    await asyncio.sleep(2)
+    rss_one = rss_kb(server_pid)
+    streams = [first]
+    started = time.monotonic()
+    for start in range(1, args.connections, RAMP_BATCH):
+        batch = [Stream() for _ in range(min(RAMP_BATCH, args.connections - start))]
+        streams += batch
+        tasks += [asyncio.create_task(s.run(port, cookie)) for s in batch]
+        await asyncio.wait_for(asyncio.gather(*(s.open.wait() for s in batch)), 120)
+    ramp = time.monotonic() - started
+    await asyncio.sleep(5)  # idle
+    rss_all = rss_kb(server_pid)
+    recorder = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "manage.py",
+        "shell",
+        "--no-imports",
+        "-c",
+        RECORD.format(events=args.events, interval=args.interval),
+        cwd=ROOT,
+        env=env,
+    )
+    await recorder.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(len(s.received) < args.events for s in streams):
+        await asyncio.sleep(0.5)
+    latencies = [value * 1000 for s in streams for value in s.received.values()]
+    by_event = {
+        n: round(statistics.median(s.received[n] * 1000 for s in streams if n in s.received), 1)
+        for n in range(args.events)
+        if any(n in s.received for s in streams)
+    }
+    missing = sum(args.events - len(s.received) for s in streams)
+    for task in tasks:
+        task.cancel()
+    return {
+        "connections": len(streams),
+        "ramp_seconds": round(ramp, 1),
+        "rss_one_stream_mb": round(rss_one / 1024, 1),
+        "rss_all_streams_mb": round(rss_all / 1024, 1),
+        "kb_per_idle_connection": round((rss_all - rss_one) / (len(streams) - 1), 1),
+        "events": args.events,
+        "samples": len(latencies),
+        "missing": missing,
+        "latency_ms_p50": round(statistics.median(latencies), 1),
+        "latency_ms_p95": round(percentile(latencies, 95), 1),
+        "latency_ms_p99": round(percentile(latencies, 99), 1),
+        "latency_ms_max": round(max(latencies), 1),
+        "median_ms_by_event": by_event,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--redis-url", default="")
+    parser.add_argument("--connections", type=int, default=2000)
+    parser.add_argument("--events", type=int, default=50)
+    parser.add_argument("--interval", type=float, default=0.2)
+    args = parser.parse_args()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "helpdesk.settings.base",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
+        "HELPDESK_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTAxMjM0NTY=",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HELPDESK_SITE_URL": url,
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        # The sign-in page only; the streams serve no static files.
+        "HELPDESK_STATIC_FROM_FINDERS": "1",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "shell", "--no-imports", "-c", SETUP], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--port", str(port), "--no-access-log"]
+        + ["--backlog", "4096", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        session = requests.Session()
+        for _ in range(600):
+            try:
+                session.get(f"{url}/accounts/login/", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        session.post(
+            f"{url}/accounts/login/",
+            data={
+                "username": "bench-agent@example.com",
+                "password": "bench-pass-2026",
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
+            headers={"Referer": f"{url}/accounts/login/"},
+            timeout=10,
+        )
+        result = asyncio.run(measure(args, port, session.cookies["sessionid"], server.pid, env))
+        result["redis"] = bool(args.redis_url)
+        result["database"] = args.database_url.split(":", 1)[0]
+        print(json.dumps(result, indent=2))
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Browser tests of the real-time desk on the server `make run` starts (uvicorn, ASGI, the
+embedded default): two agents on one ticket see each other, a new ticket appears in an
+open queue without a reload, a reply typed while someone else answers is held."""
+
+import time
+
+import pytest
+
+from accounts.tests.factories import PASSWORD
+from live.tests.site import LiveSite
+
+from .test_browser import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    live = LiveSite(tmp_path_factory.mktemp("browser-live")).start(worker=False)
+    yield live
+    live.stop()
+
+
+def _agent(browser, site, email: str, locale: str = "en-US"):
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale=locale)
+    page = context.new_page()
+    page.goto(f"{site.url}/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state("load")
+    return page
+
+
+def _new_ticket(page, site, subject: str) -> int:
+    page.goto(f"{site.url}/tickets/new/")
+    page.fill("input[name=subject]", subject)
+    page.fill("textarea[name=message]", "第 3 节视频播放到 12 分钟就卡住，换了网络也一样。")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/tickets/*/")
+    return int(page.url.rstrip("/").split("/")[-1])
+
+
+def test_a_new_ticket_appears_in_an_open_queue_within_two_seconds(browser, site):
+    # given an agent with the queue open and the desk home open in another tab
+    agent = _agent(browser, site, "agent1@example.com")
+    agent.goto(f"{site.url}/desk/tickets/")
+    home = agent.context.new_page()
+    home.goto(f"{site.url}/desk/")
+    before = home.locator("[data-testid=view-counts]").inner_text()
+    # when a learner submits a ticket
+    learner = _agent(browser, site, "learner@example.com")
+    ticket = _new_ticket(learner, site, "视频卡住了 live-queue")
+    submitted = time.monotonic()
+    # then it shows in the open queue within two seconds, without a reload
+    agent.locator(f"[data-testid=queue] tr[data-ticket='{ticket}']").wait_for(timeout=2000)
+    assert time.monotonic() - submitted <= 2.0
+    assert "live-queue" in agent.locator("[data-testid=queue]").inner_text()
+    # and the desk home's view counts have changed too
+    home.wait_for_function(
+        "before => document.querySelector('[data-testid=view-counts]').innerText !== before", arg=before, timeout=2000
+    )
+    agent.screenshot(path=str(SCREENSHOTS / "desk-queue-live.png"), full_page=True)
+
+
+def test_two_agents_on_one_ticket_see_each_other_and_a_reply_is_held(browser, site):
+    learner = _agent(browser, site, "learner@example.com")
+    ticket = _new_ticket(learner, site, "两位客服 live-presence")
+    url = f"{site.url}/desk/tickets/{ticket}/"
+    # given the first agent on the ticket
+    first = _agent(browser, site, "agent1@example.com")
+    first.goto(url)
+    # when a second agent opens it, in Chinese
+    second = _agent(browser, site, "agent2@example.com", locale="zh-CN")
+    second.goto(url)
+    # then each sees the other on the ticket
+    first.locator("[data-testid=presence] li", has_text="Agent Two").wait_for(timeout=3000)
+    second.locator("[data-testid=presence] li", has_text="Agent One").wait_for(timeout=3000)
+    # when the second starts typing, the first sees it
+    second.fill("#reply textarea[name=body]", "正在查看")
+    first.locator("[data-testid=presence] li[data-state=typing]", has_text="Agent Two").wait_for(timeout=3000)
+    first.screenshot(path=str(SCREENSHOTS / "desk-ticket-presence.png"), full_page=True)
+    # when the first sends a reply while the second is typing
+    first.fill("#reply textarea[name=body]", "您好，请清除缓存后重试。")
+    first.click("#reply button[type=submit].primary")
+    first.wait_for_url(url)
+    # then the second's reply is held with a warning, and Send does not send it
+    held = second.locator("[data-testid=reply-held]")
+    held.wait_for(state="visible", timeout=3000)
+    second.click("#reply button[type=submit].primary")
+    assert second.url == url
+    assert held.is_visible()
+    # asking to see the new message keeps the text, unsent
+    held.locator("button").click()
+    second.wait_for_load_state("load")
+    assert second.locator("#reply textarea[name=body]").input_value() == "正在查看"
+    assert "您好，请清除缓存后重试。" in second.locator("main").inner_text()
+    # and when the second leaves, the first no longer sees them
+    second.context.close()
+    first.locator("[data-testid=presence] li", has_text="Agent Two").wait_for(state="detached", timeout=5000)

@@ -1,0 +1,253 @@
+"""The live streams: server-sent events (async, served under ASGI), a polling fallback
+with the same events and checks, and presence on a ticket page.
+
+A stream is scoped by its query string: ``?ticket=<pk>`` (one ticket the reader may see,
+customers their own), ``?scope=desk`` (everything staff may read; desk users only), or
+nothing (the reader's own events: their tickets' public events and what names them). It
+starts after ``Last-Event-ID`` (the browser sends it on reconnect) or ``?after=<id>`` (the
+page's own starting point, rendered into it), so nothing between the page and the stream
+is lost, and nothing is sent twice.
+"""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connections
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.utils import timezone
+from django.views import View
+
+from accounts.models import User
+from accounts.roles import ACCESS_DESK
+from helpdesk.access import SurfaceAccessMixin
+from helpdesk.events import EVENT_SETTLE_SECONDS
+from helpdesk.models import Event
+from tickets.models import Ticket
+from tickets.permissions import can_view_ticket
+from tickets.selectors import ticket_get_visible
+
+from .access import LiveEvent, Reader, event_visible, reader_for
+from .hub import db_read, events_after, hub_get, last_event_id
+from .services import PresenceState, presence_record
+
+# The browser waits this long before reconnecting a dropped stream (milliseconds).
+RETRY_MS = 2000
+# The polling fallback returns at most this many events per call.
+POLL_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Subscription:
+    reader: Reader
+    ticket_id: int | None
+    desk: bool
+
+    def wants(self, event: LiveEvent) -> bool:
+        if self.ticket_id is not None:
+            if event.ticket_id != self.ticket_id:
+                return False
+        elif not self.desk:
+            # The reader's own stream: their tickets as a customer, and what names them.
+            mine = event.customer_id == self.reader.user_id
+            if not mine and self.reader.user_id not in (event.payload.get("recipients") or ()):
+                return False
+        return event_visible(self.reader, event)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _subscribe(user: User, params: Any) -> Subscription:
+    """The subscription the reader asked for, after checking they may read it. Raises
+    Http404 for a ticket they may not see (as every page does) and PermissionError for the
+    desk scope without the desk."""
+    reader = reader_for(user)
+    if reader is None:
+        raise PermissionError
+    ticket_id = _int(params.get("ticket"))
+    if params.get("ticket") and ticket_id is None:
+        raise Http404
+    if ticket_id is not None:
+        ticket_get_visible(actor=user, pk=ticket_id)
+    desk = params.get("scope") == "desk"
+    if desk and not reader.is_desk:
+        raise PermissionError
+    return Subscription(reader=reader, ticket_id=ticket_id, desk=desk)
+
+
+def _still_allowed(user_id: int, subscription: Subscription) -> Subscription | None:
+    """Re-read the reader at a heartbeat: None once they may no longer read the stream."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    reader = reader_for(user)
+    if reader is None or (subscription.desk and not reader.is_desk):
+        return None
+    if subscription.ticket_id is not None:
+        ticket = Ticket.objects.filter(pk=subscription.ticket_id).first()
+        if ticket is None or not can_view_ticket(user, ticket):
+            return None
+    return Subscription(reader=reader, ticket_id=subscription.ticket_id, desk=subscription.desk)
+
+
+def _close_request_connections() -> None:
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:  # a test's transaction: left alone
+            conn.close()
+
+
+def event_json(event: LiveEvent, reader: Reader) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": event.id, "type": event.type, "ticket": event.ticket_id, "payload": event.payload}
+    if reader.is_desk:
+        data["actor"] = event.actor_id
+    return data
+
+
+# The text of recent events, serialised once per kind of reader (staff see the actor,
+# customers do not) rather than once per open stream.
+_sse_cache: dict[tuple[int, bool], str] = {}
+SSE_CACHE_SIZE = 4096
+
+
+def _sse(event: LiveEvent, reader: Reader) -> str:
+    key = (event.id, reader.is_desk)
+    text = _sse_cache.get(key)
+    if text is None:
+        if len(_sse_cache) >= SSE_CACHE_SIZE:
+            _sse_cache.clear()
+        text = _sse_cache[key] = (
+            f"id: {event.id}\ndata: {json.dumps(event_json(event, reader), separators=(',', ':'))}\n\n"
+        )
+    return text
+
+
+def _start(request: HttpRequest) -> int | None:
+    return _int(request.headers.get("Last-Event-ID")) or _int(request.GET.get("after"))
+
+
+async def event_stream(subscription: Subscription, start: int | None) -> AsyncIterator[str]:
+    hub = await hub_get()
+    cursor = hub.released if start is None or start < 0 else start
+    heartbeat = settings.HELPDESK_LIVE_HEARTBEAT_SECONDS
+    yield f"retry: {RETRY_MS}\n: {cursor}\n\n"
+    while True:
+        changed = hub.changed
+        events = await hub.read_after(cursor)
+        if events:
+            lines = [_sse(event, subscription.reader) for event in events if subscription.wants(event)]
+            cursor = events[-1].id
+            if lines:
+                yield "".join(lines)
+            continue
+        try:
+            await asyncio.wait_for(changed.wait(), timeout=heartbeat)
+        except TimeoutError:
+            refreshed = await db_read(_still_allowed, subscription.reader.user_id, subscription)
+            if refreshed is None:
+                yield "event: revoked\ndata: {}\n\n"
+                return
+            subscription = refreshed
+            yield ": heartbeat\n\n"
+
+
+class EventStreamView(View):
+    """``GET /live/stream/``: server-sent events. Async: one open stream costs a coroutine,
+    not a thread."""
+
+    http_method_names = ["get"]
+
+    async def get(self, request: HttpRequest) -> HttpResponse:
+        user = await request.auser()
+        if not user.is_authenticated:
+            return HttpResponse(status=401)
+        try:
+            subscription = await sync_to_async(_subscribe)(user, request.GET)
+        except PermissionError:
+            return HttpResponseForbidden()
+        if not hasattr(request, "scope"):
+            # Served by WSGI (a synchronous server would hold a thread per stream, forever):
+            # 204 tells EventSource not to reconnect, and the page polls /live/events/.
+            return HttpResponse(status=204)
+        # The stream reads the database in the hub's thread (live.hub.db_read): the
+        # connection this request opened (session, user, subscription) is closed now
+        # rather than held while the stream stays open.
+        await sync_to_async(_close_request_connections)()
+        response = StreamingHttpResponse(event_stream(subscription, _start(request)), content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache, no-store"
+        # Reverse proxies (nginx) must pass each event on at once, not buffer the stream.
+        response["X-Accel-Buffering"] = "no"
+        return response
+
+
+class EventPollView(SurfaceAccessMixin, View):
+    """``GET /live/events/?after=<id>``: the polling fallback (no EventSource, or a proxy
+    that breaks streams): the same events and checks as the stream, as JSON. ``last`` is
+    the id to ask after next time."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            subscription = _subscribe(request.user, request.GET)
+        except PermissionError:
+            return HttpResponseForbidden()
+        after = _start(request)
+        if after is None:
+            return JsonResponse({"events": [], "last": last_event_id()})
+        events = events_after(after, limit=POLL_LIMIT)
+        # The newest events may still have holes before them (transactions in flight):
+        # only what the hubs would release goes out (see live.hub).
+        events = _settled(events, after)
+        last = events[-1].id if events else after
+        return JsonResponse(
+            {
+                "events": [event_json(e, subscription.reader) for e in events if subscription.wants(e)],
+                "last": last,
+            }
+        )
+
+
+def _settled(events: list[LiveEvent], after: int) -> list[LiveEvent]:
+    """Events up to the first hole younger than the settle time."""
+    expected = after + 1
+    for index, event in enumerate(events):
+        if event.id != expected:
+            created = Event.objects.filter(pk=event.id).values_list("created_at", flat=True).first()
+            if created and timezone.now() - created < timedelta(seconds=EVENT_SETTLE_SECONDS):
+                return events[:index]
+        expected = event.id + 1
+    return events
+
+
+class PresenceView(SurfaceAccessMixin, View):
+    """``POST /live/presence/``: the agent's page says it is viewing, typing or has left."""
+
+    http_method_names = ["post"]
+    required_permission = ACCESS_DESK
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        state = request.POST.get("state", "")
+        ticket_id = _int(request.POST.get("ticket"))
+        if state not in PresenceState.values or ticket_id is None:
+            return HttpResponseBadRequest()
+        ticket = ticket_get_visible(actor=request.user, pk=ticket_id)
+        presence_record(ticket=ticket, user=request.user, state=state)
+        return HttpResponse(status=204)
