@@ -379,6 +379,16 @@ HELPDESK_OUTBOUND_ALLOWED_NETWORKS = env.list("HELPDESK_OUTBOUND_ALLOWED_NETWORK
 HELPDESK_RETENTION_CLOSED_TICKET_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKET_MONTHS", default=36)
 HELPDESK_RETENTION_RAW_MAIL_DAYS = env.int("HELPDESK_RETENTION_RAW_MAIL_DAYS", default=90)
 HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS = env.int("HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS", default=30)
+# The logs about people, kept this many days and then deleted by the same daily task (0:
+# keep forever). The access log (who opened which customer's context) for 180 days: China's
+# Cybersecurity Law (art. 21) asks for at least six months of network logs. The rest of
+# the audit log (roles, settings, exports, erasures) for two years. django-axes' sign-in
+# records: its lockout counters (AccessAttempt) for 30 days, far past any lockout, and
+# its logs of each sign-in and each failure (address, browser) for 180 days.
+HELPDESK_RETENTION_ACCESS_LOG_DAYS = env.int("HELPDESK_RETENTION_ACCESS_LOG_DAYS", default=180)
+HELPDESK_RETENTION_AUDIT_LOG_DAYS = env.int("HELPDESK_RETENTION_AUDIT_LOG_DAYS", default=730)
+HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS = env.int("HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS", default=30)
+HELPDESK_RETENTION_SIGNIN_LOG_DAYS = env.int("HELPDESK_RETENTION_SIGNIN_LOG_DAYS", default=180)
 
 
 # Reports. A figure resting on fewer answers or tickets than this is shown as "too few",
