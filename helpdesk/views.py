@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import ACCESS_DESK, VIEW_REPORTS
 
+from .models import EncryptedTOTPDevice
 from .signin import SECOND_FACTOR_KEY
 
 
@@ -73,8 +73,8 @@ class SecondFactorVerifyView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "next": _next_url(request)}, status=400)
 
 
-def _matching_device(user, code: str, form: forms.Form) -> TOTPDevice | None:
-    for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
+def _matching_device(user, code: str, form: forms.Form) -> EncryptedTOTPDevice | None:
+    for device in EncryptedTOTPDevice.objects.devices_for_user(user, confirmed=True):
         allowed, _data = device.verify_is_allowed()
         if not allowed:
             form.add_error("code", _("Too many wrong codes. Wait a moment and try again."))
@@ -98,9 +98,11 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
             return redirect(f"{reverse('second-factor-verify')}?{urlencode({'next': request.get_full_path()})}")
         return super().dispatch(request, *args, **kwargs)
 
-    def _pending(self, request: HttpRequest) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
-        return device or TOTPDevice.objects.create(user=request.user, name=_("Authenticator app"), confirmed=False)
+    def _pending(self, request: HttpRequest) -> EncryptedTOTPDevice:
+        device = EncryptedTOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+        return device or EncryptedTOTPDevice.objects.create(
+            user=request.user, name=_("Authenticator app"), confirmed=False
+        )
 
     def _page(self, request: HttpRequest, form: SecondFactorForm, status: int = 200) -> HttpResponse:
         device = self._pending(request)

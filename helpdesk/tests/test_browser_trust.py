@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from helpdesk.models import EncryptedTOTPDevice as TOTPDevice
 from helpdesk.tests.test_browser import SCREENSHOTS, _sign_in, browser, people  # noqa: F401 -- shared fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
