@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.admin import WebAuthnCredentialAdmin
+from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.authtoken.models import TokenProxy
 
 from .events import events_enqueue
@@ -117,6 +119,16 @@ class EncryptedTOTPDeviceAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
     readonly_fields = ["user", "created_at", "last_used_at", "throttling_failure_count"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(WebAuthnCredential)
+class PasskeyAdmin(WebAuthnCredentialAdmin):
+    """Staff members' passkeys (django-otp-webauthn's admin), for administrators: see who
+    has one, disable or remove a lost one. A passkey is only ever created by its owner's
+    browser."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,6 +8,7 @@ https://docs.djangoproject.com/en/6.1/ref/settings/
 import base64
 import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     # Ours. "helpdesk" holds what is cross-cutting: surface access, the worker heartbeat.
     "helpdesk",
     "accounts",
@@ -339,6 +341,16 @@ HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default
 HELPDESK_SITE_URL = env.str("HELPDESK_SITE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
 if not HELPDESK_SITE_URL:
     raise ImproperlyConfigured("HELPDESK_SITE_URL must be set when DEBUG is off (e.g. https://help.example.com).")
+# Passkeys (WebAuthn, django-otp-webauthn) as a staff second factor. A passkey belongs to
+# one domain (the relying party ID): by default the host of HELPDESK_SITE_URL, and it is
+# accepted only from the origins listed (default: the site's own). Changing the domain
+# later means registering the passkeys again. Passkeys never replace the password here.
+# https://django-otp-webauthn.readthedocs.io/en/latest/reference/settings.html
+OTP_WEBAUTHN_RP_ID = env.str("HELPDESK_PASSKEY_DOMAIN", default=urlsplit(HELPDESK_SITE_URL).hostname or "")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "HELPDESK_PASSKEY_ORIGINS", default=["{0.scheme}://{0.netloc}".format(urlsplit(HELPDESK_SITE_URL))]
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Customers may create an account themselves (a sign-in link confirms the address).
 HELPDESK_SIGNUP_ENABLED = env.bool("HELPDESK_SIGNUP_ENABLED", default=True)
 # Domain events (helpdesk.events): a failing consumer raises instead of being retried

@@ -20,6 +20,7 @@ from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, reverse
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import AgentProfile, Role, User
 from accounts.services import api_token_create
@@ -43,6 +44,7 @@ MANAGER_MAY: dict[str, set[str]] = {
     "axes.accesslog": set(),
     "axes.accessfailurelog": set(),
     "helpdesk.encryptedtotpdevice": set(),
+    "django_otp_webauthn.webauthncredential": set(),
     "accounts.user": {"view", "add", "change"},
     "accounts.agentprofile": {"view", "add", "change"},
     "accounts.customerprofile": {"view", "change"},
@@ -86,6 +88,7 @@ NOBODY_MAY: dict[str, set[str]] = {
     "axes.accessfailurelog": {"add"},
     "helpdesk.workerheartbeat": {"add", "change"},
     "helpdesk.encryptedtotpdevice": {"add"},
+    "django_otp_webauthn.webauthncredential": {"add"},
     "helpdesk.auditevent": {"add", "change", "delete"},
     "tickets.ticket": {"add", "change", "delete"},
     "tickets.ticketevent": {"add", "change", "delete"},
@@ -152,6 +155,9 @@ def everything(customer_a, tier2_agent, manager, admin_user) -> Account:
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen)
     EncryptedTOTPDevice.objects.create(user=tier2_agent, name="phone", confirmed=False)
+    WebAuthnCredential.objects.create(
+        user=tier2_agent, name="laptop", credential_id=b"\x01" * 32, public_key=b"\x02" * 77, aaguid=""
+    )
     from kb.models import ArticleFeedback, AutoAnswerRule, Tag, TriageModel
     from kb.tests.factories import article
 
