@@ -36,7 +36,7 @@ PASSKEY_REMOVED = "accounts.passkey.removed"
 
 class StaffOnly(exceptions.OTPWebAuthnApiError):
     status_code = 403
-    code = "staff_only"
+    default_code = "staff_only"
     default_detail = gettext_lazy("Only staff accounts use a passkey here.")
 
 
