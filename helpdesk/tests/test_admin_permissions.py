@@ -154,9 +154,10 @@ def everything(customer_a, tier2_agent, manager, admin_user) -> Account:
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen)
+    # Unconfirmed devices: they show in the admin, and ask nothing of tier2 at sign-in.
     EncryptedTOTPDevice.objects.create(user=tier2_agent, name="phone", confirmed=False)
     WebAuthnCredential.objects.create(
-        user=tier2_agent, name="laptop", credential_id=b"\x01" * 32, public_key=b"\x02" * 77, aaguid=""
+        user=tier2_agent, name="laptop", credential_id=b"\x01" * 32, public_key=b"\x02" * 77, aaguid="", confirmed=False
     )
     from kb.models import ArticleFeedback, AutoAnswerRule, Tag, TriageModel
     from kb.tests.factories import article
