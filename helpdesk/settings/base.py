@@ -59,7 +59,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_otp",
+    # Installed for its TOTP code and for the migration that moved its plain-text devices
+    # into helpdesk.EncryptedTOTPDevice; its own table stays empty (its admin is removed).
     "django_otp.plugins.otp_totp",
+    # Passkeys (WebAuthn) as a second factor: helpdesk/passkeys.py.
     "django_otp_webauthn",
     # Ours. "helpdesk" holds what is cross-cutting: surface access, the worker heartbeat.
     "helpdesk",
