@@ -52,7 +52,10 @@ def _incr_fallback(*args: Any, **kwargs: Any) -> int:
 class ResilientRedisCacheClient(RedisCacheClient):
     down_until = 0.0
 
-    add = _degrading(lambda *a, **k: False)(RedisCacheClient.add)
+    # As Django's dummy cache: nothing was there, so the key counts as added. A guard built
+    # on add() (one submission per form token, a challenge used once) lets the request
+    # through rather than refusing every one while Redis is away.
+    add = _degrading(lambda *a, **k: True)(RedisCacheClient.add)
     get = _degrading(lambda key, default, *a, **k: default)(RedisCacheClient.get)
     set = _degrading(lambda *a, **k: None)(RedisCacheClient.set)
     touch = _degrading(lambda *a, **k: False)(RedisCacheClient.touch)

@@ -16,8 +16,12 @@ This module imports neither Django nor the app's models, so a server's master ca
 before the application exists.
 """
 
+import hashlib
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
@@ -49,13 +53,84 @@ def model_loaded() -> bool:
     return _model is not None
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    """L2-normalized embeddings, one float32 row of DIMENSIONS per text."""
+def _encode(texts: list[str]) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     model_load()
     assert _model is not None  # noqa: S101 -- model_load sets it
     return np.asarray(_model.encode([text or " " for text in texts]), dtype=np.float32).reshape(-1, DIMENSIONS)
+
+
+class EmbeddingCache:
+    """Embeddings already computed, by the SHA-1 of their text, in one ``.npz`` file (float32,
+    so a run reading them scores exactly as one computing them). For evaluations that embed
+    the same tens of thousands of texts run after run (``evaluate_triage --embedding-cache``);
+    the product never uses one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.keys: list[bytes] = []
+        self.blocks: list[np.ndarray] = []
+        self.row: dict[bytes, int] = {}
+        self.added = 0
+        if path.exists():
+            with np.load(path, allow_pickle=False) as stored:
+                self.keys = [bytes(key) for key in stored["keys"]]
+                self.blocks = [stored["vectors"]]
+            self.row = {key: n for n, key in enumerate(self.keys)}
+        self._matrix: np.ndarray | None = None
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.sha1((text or " ").encode("utf-8"), usedforsecurity=False).digest()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        keys = [self.key(text) for text in texts]
+        missing = list(dict.fromkeys(key for key in keys if key not in self.row))
+        if missing:
+            first = dict(zip(keys, texts, strict=True))
+            vectors = _encode([first[key] for key in missing])
+            for key in missing:
+                self.row[key] = len(self.keys)
+                self.keys.append(key)
+            self.blocks.append(vectors)
+            self.added += len(missing)
+            self._matrix = None
+        if self._matrix is None:
+            self._matrix = np.vstack(self.blocks) if self.blocks else np.zeros((0, DIMENSIONS), dtype=np.float32)
+            self.blocks = [self._matrix]
+        return self._matrix[[self.row[key] for key in keys]]
+
+    def save(self) -> None:
+        if not self.added:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        matrix = np.vstack(self.blocks)
+        temporary = self.path.with_name(f".{self.path.name}.tmp.npz")
+        np.savez(temporary, keys=np.array(self.keys, dtype="S20"), vectors=matrix)
+        temporary.replace(self.path)
+
+
+_cache: EmbeddingCache | None = None
+
+
+@contextmanager
+def embedding_cache(path: Path) -> Iterator[EmbeddingCache]:
+    """Within the block, ``embed`` reads and fills the cache at ``path`` (saved at the end)."""
+    global _cache
+    _cache = EmbeddingCache(path)
+    try:
+        yield _cache
+        _cache.save()
+    finally:
+        _cache = None
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """L2-normalized embeddings, one float32 row of DIMENSIONS per text."""
+    if _cache is not None and texts:
+        return _cache.embed(texts)
+    return _encode(texts)
 
 
 def embed_one(text: str) -> np.ndarray:

@@ -240,6 +240,37 @@ class ArticleVisit(models.Model):
         return f"{self.article_id} {self.source}"
 
 
+class SearchQuery(models.Model):
+    """A search of the help center (first page of results), and the article opened from
+    its results, if any: searches without a click or without a result are content gaps
+    (``kb.gaps``). Written by a worker (``kb.tasks.search_record_task``), so the search
+    page itself runs no write; ``token`` ties the click to the search."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    query = models.CharField(_("query"), max_length=200)
+    results = models.PositiveIntegerField(_("results"))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    clicked_article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("article opened"),
+    )
+    clicked_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("help-center search")
+        verbose_name_plural = _("help-center searches")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="search_query_period_idx")]
+
+    def __str__(self) -> str:
+        return self.query
+
+
 # ---------------------------------------------------------------------------
 # Triage model and auto-answer configuration
 # ---------------------------------------------------------------------------

@@ -7,6 +7,9 @@ Analysis (one function for articles and queries, whatever their language):
   where jieba segments the two texts differently.
 - Latin text gives lower-case words without English stop words, with a light plural
   stemming (``refunds`` → ``refund``).
+- Queries only: colloquial Chinese is first put in the written words articles use
+  (``colloquial_rewrite``: 课看不了 → 课程无法播放, 退钱 → 退款), for their terms and their
+  embedding alike.
 
 The index is persisted in the database: each article keeps its terms and weights
 (``Article.search_document``, BM25-style saturated term frequency, title terms weighing
@@ -71,6 +74,7 @@ MIN_MATCHED_SHARE = 0.4
 # Combined ranking (see the module's docstring).
 SEMANTIC_MIN = 0.35
 LEXICAL_WEIGHT = 0.1
+COLLOQUIAL = True  # rewrite colloquial Chinese in queries (``colloquial_rewrite``)
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -147,6 +151,36 @@ def _stem(word: str) -> str:
 _ZH_STOP_WORDS = frozenset(
     ["怎么", "怎么办", "怎样", "如何", "什么", "为什么", "请问", "一下", "可以", "我的", "你们", "是否", "吗"]
 )
+
+
+# Colloquial Chinese → the written words articles use, applied to queries only (articles
+# are written in the standard forms). Customers write 课看不了, 怎么退钱, 发票咋开; the
+# articles say 课程无法播放, 退款, 怎么. First whole phrases (before segmentation, since
+# jieba splits 看不了 differently by context), then single-character words jieba leaves
+# alone, which analysis would otherwise drop. Chosen on the development half of our
+# evaluation set (bench/kb_eval.py --grid); figures in docs/benchmarks.md.
+_COLLOQUIAL_PHRASES = [
+    (re.compile(r"(?:播放|看|播|放)不(?:了|出来)"), "无法播放"),
+    (re.compile(r"打不开"), "无法打开"),
+    (re.compile(r"登不上|登录不上|登不进"), "无法登录"),
+    (re.compile(r"退钱|退费"), "退款"),
+    (re.compile(r"视屏"), "视频"),
+    (re.compile(r"咋"), "怎么"),
+    (re.compile(r"啥"), "什么"),
+]
+_COLLOQUIAL_WORDS = {"课": "课程", "网课": "课程"}
+
+
+def colloquial_rewrite(text: str) -> str:
+    """``text`` with colloquial Chinese phrases in their written form: 课看不了 → 课程无法播放.
+    Text without them comes back unchanged."""
+    if not _HAN.search(text or ""):
+        return text
+    for pattern, written in _COLLOQUIAL_PHRASES:
+        text = pattern.sub(written, text)
+    if not any(word in text for word in _COLLOQUIAL_WORDS):
+        return text
+    return "".join(_COLLOQUIAL_WORDS.get(word, word) for word in jieba.cut(text))
 
 
 def _analyze(text: str) -> tuple[list[str], list[str]]:
@@ -449,7 +483,7 @@ class ParsedQuery:
 
 
 def parse_query(text: str, index: SearchIndex) -> ParsedQuery:
-    all_terms, words = _analyze(text)
+    all_terms, words = _analyze(colloquial_rewrite(text) if COLLOQUIAL else text)
     terms = list(dict.fromkeys(all_terms))[:32]
     parsed = ParsedQuery(text=text, terms=terms, words=len(set(words)) or min(len(terms), 1))
     for position, term in enumerate(terms):
@@ -501,7 +535,8 @@ def search_ids(
         matched[slots] += 1
     needed = min(max(1, math.ceil(MIN_MATCHED_SHARE * parsed.words)), present)
     lexical = (matched >= needed) if present else np.zeros(len(ids), dtype=bool)
-    closeness = index.semantic_scores(embeddings.embed_one(text)) if semantic and text.strip() else None
+    meaning = colloquial_rewrite(text) if COLLOQUIAL else text
+    closeness = index.semantic_scores(embeddings.embed_one(meaning)) if semantic and text.strip() else None
     mask = lexical | (closeness >= SEMANTIC_MIN) if closeness is not None else lexical
     mask &= (visibility == 1) | ((visibility == 2) & internal)
     if language:

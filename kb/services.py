@@ -1,9 +1,13 @@
 """Writes of the knowledge base: one function per operation, keyword-only and atomic.
 Re-indexing is enqueued after the transaction commits."""
 
+import logging
+import time
+import uuid
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,6 +24,7 @@ from .models import (
     ArticleStatus,
     ArticleVisit,
     KBCategory,
+    SearchQuery,
     Tag,
     Visibility,
     VisitSource,
@@ -29,6 +34,10 @@ from .rendering import markdown_render
 # A ticket submitted within this time after an article visit of the same session means
 # the visit did not deflect it.
 DEFLECTION_WINDOW = timedelta(hours=24)
+# After the broker refused a search record, searches stop trying for this long (seconds).
+SEARCH_BROKER_RETRY_SECONDS = 10.0
+
+logger = logging.getLogger(__name__)
 
 
 class KBError(Exception):
@@ -186,4 +195,78 @@ def article_draft_from_reply(*, message_body: str, subject: str, editor: User, c
         status=ArticleStatus.DRAFT,
         visibility=Visibility.PUBLIC,
         note=_("Draft made from a ticket reply"),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Help-center searches and the articles opened from them (content gaps)
+# ---------------------------------------------------------------------------
+
+
+def search_query_normalize(query: str) -> str:
+    """The form searches are counted under: lower case, single spaces."""
+    return " ".join(query.lower().split())[: SearchQuery._meta.get_field("query").max_length]
+
+
+_search_broker_down_until = 0.0
+
+
+def search_record_later(*, token: uuid.UUID, query: str, results: int, language: str) -> bool:
+    """Ask a worker to record a help-center search (``search_record``): the search page
+    itself runs no query for it, only a message to the broker. Never raises: when the broker
+    is down the search goes unrecorded (a sample is enough for content gaps) and searches
+    stop trying for ``SEARCH_BROKER_RETRY_SECONDS``. Returns whether the broker took it."""
+    global _search_broker_down_until
+    from .tasks import search_record_task
+
+    if time.monotonic() < _search_broker_down_until:
+        return False
+    try:
+        search_record_task.apply_async(
+            kwargs={
+                "token": str(token),
+                "query": query,
+                "results": results,
+                "language": language,
+                "created_at": timezone.now().isoformat(),
+            },
+            retry=False,
+        )
+    except Exception as exc:  # the broker's own errors (kombu, redis, OSError) vary by transport
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.HELPDESK_EVENT_ERRORS_PROPAGATE:
+            raise
+        _search_broker_down_until = time.monotonic() + SEARCH_BROKER_RETRY_SECONDS
+        logger.warning("broker unavailable (%s); a help-center search was not recorded", type(exc).__name__)
+        return False
+    return True
+
+
+def search_record(*, token: uuid.UUID, query: str, results: int, language: str, created_at: datetime) -> None:
+    """Record a help-center search: one INSERT, which a second run of the same task (same
+    ``token``) leaves as it was."""
+    SearchQuery.objects.bulk_create(
+        [
+            SearchQuery(
+                token=token,
+                query=search_query_normalize(query),
+                results=results,
+                language=language[:10],
+                created_at=created_at,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def search_click_record(*, token: str, article: Article) -> bool:
+    """The first article opened from a search's results. An unknown or malformed token
+    (an edited link) is ignored. Returns whether a search was updated."""
+    try:
+        parsed = uuid.UUID(token)
+    except ValueError:
+        return False
+    return bool(
+        SearchQuery.objects.filter(token=parsed, clicked_at__isnull=True).update(
+            clicked_article=article, clicked_at=timezone.now()
+        )
     )

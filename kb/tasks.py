@@ -31,3 +31,18 @@ def ticket_auto_answer_task(ticket_id: int) -> bool:
     from .autoanswer import ticket_auto_answer
 
     return ticket_auto_answer(ticket_id=ticket_id)
+
+
+@shared_task(ignore_result=True)
+def search_record_task(*, token: str, query: str, results: int, language: str, created_at: str) -> None:
+    """Record a help-center search (asked for by the search page). Idempotent."""
+    import uuid
+
+    from django.utils.dateparse import parse_datetime
+
+    from .services import search_record
+
+    moment = parse_datetime(created_at)
+    if moment is None:
+        raise ValueError(f"not a date and time: {created_at!r}")
+    search_record(token=uuid.UUID(token), query=query, results=results, language=language, created_at=moment)

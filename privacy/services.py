@@ -25,7 +25,7 @@ from accounts.models import CustomerProfile, Enrollment, LearningActivity, Order
 from analytics.models import ReportSnapshot
 from helpdesk.audit import CONTEXT_VIEWED, DATA_ERASED, DATA_EXPORTED, audit_record
 from helpdesk.models import AuditEvent
-from kb.models import ArticleFeedback, ArticleVisit
+from kb.models import ArticleFeedback, ArticleVisit, SearchQuery
 from tickets.models import (
     Attachment,
     CSATResponse,
@@ -327,3 +327,13 @@ def logs_purge(*, now: Any = None) -> dict[str, int]:
             + AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
         )
     return deleted
+
+
+def help_center_searches_delete(*, now: Any = None) -> int:
+    """Delete the help-center searches recorded more than ``HELPDESK_RETENTION_SEARCH_DAYS``
+    ago (0: keep): their texts may hold what customers typed about themselves. Idempotent."""
+    days = settings.HELPDESK_RETENTION_SEARCH_DAYS
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return SearchQuery.objects.filter(created_at__lt=cutoff).delete()[0]

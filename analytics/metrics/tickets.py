@@ -16,6 +16,7 @@ from django.db.models.functions import Greatest, Ln
 from django.utils import timezone
 
 from kb.gaps import content_gaps as kb_content_gaps
+from kb.gaps import search_gaps
 from kb.selectors import help_center_deflection as visits_deflection
 from tickets.models import CSATResponse, NPSResponse, Status, Ticket, TicketEvent, TicketMessage
 
@@ -328,9 +329,14 @@ def help_center_deflection(*, period: Period) -> dict[str, Any] | None:
 
 
 def content_gaps(*, period: Period) -> dict[str, Any] | None:
-    """The questions of the period's tickets that no article answers, grouped into topics
-    (``kb.gaps``); overall only. None when no ticket was created."""
-    return kb_content_gaps(start=period.start, end=period.end)
+    """The questions of the period's tickets that no article answers, grouped into topics,
+    and under ``searches`` the help-center searches that opened no article, grouped the
+    same way (``kb.gaps``); overall only. None when there was neither a ticket nor a search."""
+    gaps = kb_content_gaps(start=period.start, end=period.end) or {}
+    searches = search_gaps(start=period.start, end=period.end)
+    if searches:
+        gaps["searches"] = searches
+    return gaps or None
 
 
 LATEST_COMMENTS = 10

@@ -329,3 +329,25 @@ def test_deflection_page_shows_automation_and_the_questions_no_article_answers(m
     assert gaps.rows
     assert sum(row[1] for row in gaps.rows) <= int(gaps.note.split(" of the latest ")[0])
     assert "match no public article closely in meaning" in gaps.note
+
+
+def test_deflection_page_shows_the_searches_that_opened_no_article_grouped_by_topic(manager_client, time_machine):
+    import uuid
+
+    from kb.services import search_record
+
+    # given: a day's help-center searches, none of which opened an article
+    time_machine.move_to(datetime(2026, 3, 11, 15, tzinfo=TZ), tick=False)
+    at = timezone.now()
+    for query, times, results in (("直播间背景音乐怎么换", 3, 0), ("Can I become a teacher?", 1, 2)):
+        for _ in range(times):
+            search_record(token=uuid.uuid4(), query=query, results=results, language="zh-hans", created_at=at)
+    report_snapshot_compute(granularity="day", period=period_of("day", timezone.localdate()))
+    # when
+    response = manager_client.get(reverse("reports:deflection"), DAY)
+    # then
+    table = {table.name: table for table in response.context["tables"]}["search-gaps"]
+    assert table.rows == [["直播间背景音乐怎么换", 3, 3, ""], ["can i become a teacher?", 1, 0, ""]]
+    assert table.note.startswith("4 of the period's 4 help-center searches opened no article (3 found none)")
+    zh = manager_client.get(reverse("reports:deflection"), DAY, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "直播间背景音乐怎么换" in zh

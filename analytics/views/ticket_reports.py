@@ -472,11 +472,42 @@ class DeflectionView(ReportPageView):
                     "in meaning (cosine similarity below %(threshold)s): write an article for the biggest topics first."
                 )
                 % {"unanswered": gaps["unanswered"], "tickets": gaps["tickets"], "threshold": UNANSWERED_BELOW}
-                if gaps
+                if "unanswered" in gaps
                 else ""
             ),
         )
-        return {"charts": [chart], "tables": [table, help_center, unanswered]}
+        searched = gaps.get("searches") or {}
+        searches = Table(
+            name="search-gaps",
+            title=_("Help-center searches that opened no article, latest period"),
+            columns=[
+                Column(_("Topic (its most frequent search)")),
+                Column(_("Searches"), "int"),
+                Column(_("Of which without any result"), "int"),
+                Column(_("Other searches of the topic")),
+            ],
+            rows=[
+                [topic["title"], topic["searches"], topic["without_result"], " · ".join(topic["examples"])]
+                for topic in searched.get("topics", [])
+            ],
+            note=(
+                _(
+                    "%(without_click)s of the period's %(searches)s help-center searches opened no article "
+                    "(%(without_result)s found none). Grouped by meaning: the %(unanswered)s of %(texts)s distinct "
+                    "search texts none of whose searches opened an article."
+                )
+                % {
+                    "without_click": searched["without_click"],
+                    "searches": searched["searches"],
+                    "without_result": searched["without_result"],
+                    "unanswered": searched["unanswered_texts"],
+                    "texts": searched["texts"],
+                }
+                if searched
+                else ""
+            ),
+        )
+        return {"charts": [chart], "tables": [table, help_center, unanswered, searches]}
 
 
 class AgentsView(ReportPageView):

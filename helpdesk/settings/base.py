@@ -404,6 +404,8 @@ HELPDESK_RETENTION_ACCESS_LOG_DAYS = env.int("HELPDESK_RETENTION_ACCESS_LOG_DAYS
 HELPDESK_RETENTION_AUDIT_LOG_DAYS = env.int("HELPDESK_RETENTION_AUDIT_LOG_DAYS", default=730)
 HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS = env.int("HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS", default=30)
 HELPDESK_RETENTION_SIGNIN_LOG_DAYS = env.int("HELPDESK_RETENTION_SIGNIN_LOG_DAYS", default=180)
+# Help-center searches (their texts, for content gaps) are deleted after this many days.
+HELPDESK_RETENTION_SEARCH_DAYS = env.int("HELPDESK_RETENTION_SEARCH_DAYS", default=180)
 
 
 # Reports. A figure resting on fewer answers or tickets than this is shown as "too few",

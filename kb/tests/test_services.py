@@ -131,3 +131,23 @@ def test_admin_retrain_button_trains_the_first_models(
     assert refused.status_code == 302
     assert refused["Location"].startswith(reverse("admin:login"))
     assert TriageModel.objects.count() == 2
+
+
+def test_recording_a_search_twice_keeps_one_row_and_only_the_first_click_counts(db):
+    import uuid
+    from datetime import UTC, datetime
+
+    from kb.models import SearchQuery
+    from kb.services import search_click_record, search_record
+    from kb.tests.factories import article
+
+    token = uuid.uuid4()
+    at = datetime(2026, 3, 11, 10, tzinfo=UTC)
+    for _ in range(2):  # a task run twice
+        search_record(token=token, query=" 发票 咋开 ", results=2, language="zh-hans", created_at=at)
+    first, second = article("如何开具发票", "订单页申请。"), article("发票抬头", "可修改。")
+    assert search_click_record(token=str(token), article=first)
+    assert not search_click_record(token=str(token), article=second)
+    assert not search_click_record(token="not-a-token", article=second)
+    record = SearchQuery.objects.get()
+    assert (record.query, record.results, record.created_at, record.clicked_article) == ("发票 咋开", 2, at, first)

@@ -63,6 +63,39 @@ def test_evaluate_triage_calibrates_on_validation_data_and_reports_out_of_scope_
     assert "validation=4" in lines[0]
 
 
+def test_evaluate_triage_reuses_the_embeddings_of_texts_it_has_embedded_before(tmp_path, capsys):
+    # given
+    train = _csv(tmp_path / "train.csv", TRAIN)
+    test = _csv(tmp_path / "test.csv", [("申请退款", "refund"), ("video will not play", "course-access")])
+    cache = tmp_path / "cache" / "clinc.npz"
+    # when: twice on the same data, then with one new test text
+    outputs = []
+    for test_file in (test, test, _csv(tmp_path / "test2.csv", [("退款多久到账", "refund")])):
+        call_command("evaluate_triage", "--train", train, "--test", test_file, "--embedding-cache", str(cache))
+        outputs.append(capsys.readouterr().out.strip().splitlines())
+    # then: the first run embeds the 12 texts, the second none, the third only its new one
+    assert " embedded=12 cached=0" in outputs[0][0]
+    assert " embedded=0 cached=12" in outputs[1][0]
+    assert " embedded=1 cached=12" in outputs[2][0]
+    assert outputs[0][-1] == outputs[1][-1] == "accuracy=1.0000 macro_f1=1.0000"
+
+
+def test_cached_embeddings_are_the_computed_ones(tmp_path):
+    import numpy as np
+
+    from kb import embeddings
+
+    texts = ["课看不了", "How do I get an invoice?", "课看不了"]
+    with embeddings.embedding_cache(tmp_path / "c.npz") as cache:
+        first = embeddings.embed(texts)
+    assert cache.added == 2
+    with embeddings.embedding_cache(tmp_path / "c.npz") as cache:
+        again = embeddings.embed(texts[::-1])
+    assert cache.added == 0
+    assert np.array_equal(again[::-1], first)
+    assert np.allclose(first, embeddings.embed(texts), atol=1e-6)
+
+
 def test_calibration_fits_a_temperature_and_a_threshold_that_keeps_in_scope_accuracy():
     # given
     texts, labels = [t for t, _ in TRAIN], [label for _, label in TRAIN]

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kb.models import ArticleFeedback, ArticleVisit, VisitSource
+from kb.models import ArticleFeedback, ArticleVisit, SearchQuery, VisitSource
 from kb.selectors import help_center_deflection
 from kb.tests.factories import KBCategoryFactory, article
 
@@ -194,9 +196,13 @@ def test_search_and_category_pages_make_a_constant_number_of_queries(anon_client
     for n in range(rows):
         article(f"Refund step {n}", "Open My orders and request a refund.", category=category)
     anon_client.get(reverse("help:search"), {"q": "refund"})
-    # when / then: the same queries whatever the number of results
-    with django_assert_num_queries(2):  # index freshness, the page's articles
+    # when / then: the same queries whatever the number of results; recording the search
+    # is the worker's (eager here, so its queries run inside the request: left out)
+    with CaptureQueriesContext(connection) as queries:
         anon_client.get(reverse("help:search"), {"q": "refund"})
+    page = [query["sql"] for query in queries.captured_queries if "kb_searchquery" not in query["sql"]]
+    assert len(page) == 2, page  # index freshness, the page's articles
+    assert len(page) < len(queries.captured_queries)
     with django_assert_num_queries(4):  # category, count, articles, subcategories
         anon_client.get(reverse("help:category-detail", kwargs={"slug": "constant"}))
 
@@ -234,3 +240,57 @@ def test_a_draft_translation_is_not_linked(anon_client):
     draft.save(update_fields=["translation_key"])
     page = anon_client.get(reverse("help:article-detail", kwargs={"pk": english.pk})).content.decode()
     assert "退款政策" not in page
+
+
+def test_a_customers_search_is_recorded_and_the_article_opened_from_its_results_is_its_click(anon_client, tier1_client):
+    # given
+    opened = article("How to request a refund", "Open My orders and request a refund.")
+    # when: a customer searches, then opens a result
+    response = anon_client.get(reverse("help:search"), {"q": "  Refund   PLEASE "})
+    record = SearchQuery.objects.get()
+    link = reverse("help:article-detail", kwargs={"pk": opened.pk}) + f"?from=search&amp;search={record.token}"
+    assert link in response.content.decode()
+    assert (record.query, record.results, record.language, record.clicked_at) == ("refund please", 1, "en", None)
+    anon_client.get(
+        reverse("help:article-detail", kwargs={"pk": opened.pk}), {"from": "search", "search": str(record.token)}
+    )
+    # then
+    record.refresh_from_db()
+    assert record.clicked_article == opened
+    assert record.clicked_at is not None
+    # a search finding nothing is recorded too; a second page, an agent's search and an
+    # edited token are not, and break nothing
+    anon_client.get(reverse("help:search"), {"q": "become a teacher"})
+    assert SearchQuery.objects.get(query="become a teacher").results == 0
+    anon_client.get(reverse("help:search"), {"q": "refund", "page": "2"})
+    tier1_client.get(reverse("help:search"), {"q": "refund"})
+    assert SearchQuery.objects.count() == 2
+    page = anon_client.get(reverse("help:article-detail", kwargs={"pk": opened.pk}), {"from": "search", "search": "x"})
+    assert page.status_code == 200
+
+
+def test_search_page_still_answers_when_the_broker_is_down_and_stops_asking_it_for_a_while(
+    anon_client, settings, monkeypatch
+):
+    # given: a broker refusing connections (the edge of the world)
+    from kb import services
+    from kb.tasks import search_record_task
+
+    article("How to request a refund", "Open My orders and request a refund.")
+    settings.HELPDESK_EVENT_ERRORS_PROPAGATE = False
+    refused = []
+
+    def refuse(*args, **kwargs):
+        refused.append(kwargs)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(search_record_task, "apply_async", refuse)
+    monkeypatch.setattr(services, "_search_broker_down_until", 0.0)
+    monkeypatch.setattr(services, "SEARCH_BROKER_RETRY_SECONDS", 3600.0)
+    # when
+    responses = [anon_client.get(reverse("help:search"), {"q": "refund"}) for _ in range(3)]
+    # then
+    assert [response.status_code for response in responses] == [200, 200, 200]
+    assert "1 article found" in responses[-1].content.decode()
+    assert len(refused) == 1
+    assert not SearchQuery.objects.exists()

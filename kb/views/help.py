@@ -4,6 +4,7 @@
 Open to everyone; agents also read internal articles. Drafts never show here.
 """
 
+import uuid
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from tickets.models import Category
 
 from ..forms import FeedbackForm
 from ..models import Article, VisitSource
+from ..permissions import can_read_internal
 from ..selectors import (
     article_get_visible,
     article_list_visible,
@@ -29,7 +31,13 @@ from ..selectors import (
     category_tree,
     current_language,
 )
-from ..services import KBError, article_feedback_record, article_visit_record
+from ..services import (
+    KBError,
+    article_feedback_record,
+    article_visit_record,
+    search_click_record,
+    search_record_later,
+)
 
 HOME_LIST_SIZE = 6
 CATEGORY_PAGE_SIZE = 20
@@ -109,6 +117,8 @@ class ArticleDetailView(View):
         article = article_get_visible(actor=request.user, pk=pk)
         source = VisitSource.SUGGESTION if request.GET.get("from") == "suggestion" else VisitSource.BROWSE
         article_visit_record(article=article, session_key=_session_key(request), user=request.user, source=source)
+        if request.GET.get("from") == "search" and request.GET.get("search"):
+            search_click_record(token=request.GET["search"], article=article)
         return render(request, self.template_name, article_page_context(request, article, FeedbackForm()))
 
 
@@ -167,11 +177,16 @@ class SearchView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
         results = None
+        token = None
         if query:
-            results = article_search(
-                actor=request.user, query=query, page=_page_number(request), per_page=SEARCH_PAGE_SIZE
-            )
-        return render(request, self.template_name, {"query": query, "results": results})
+            page = _page_number(request)
+            results = article_search(actor=request.user, query=query, page=page, per_page=SEARCH_PAGE_SIZE)
+            # Customers' first pages are recorded (by a worker) for content gaps; the
+            # result links carry the token, so opening one counts as the search's click.
+            if page == 1 and not can_read_internal(request.user):
+                token = uuid.uuid4()
+                search_record_later(token=token, query=query, results=results.total, language=current_language())
+        return render(request, self.template_name, {"query": query, "results": results, "search_token": token})
 
 
 class SuggestView(View):

@@ -21,6 +21,7 @@ from privacy.services import (
     anonymous_accounts_delete,
     customer_erase,
     customer_export,
+    help_center_searches_delete,
     mail_raw_purge,
     tickets_closed_anonymise,
 )
@@ -174,6 +175,24 @@ def test_retention_anonymises_old_closed_tickets_purges_raw_mail_and_deletes_unu
     assert not MailMessage.objects.exclude(raw=b"").exists()
     assert not User.objects.filter(pk=unused.pk).exists()
     assert User.objects.filter(pk=customer_a.pk).exists()
+
+
+def test_retention_deletes_old_help_center_searches(db, settings):
+    import uuid
+
+    from kb.models import SearchQuery
+    from kb.services import search_record
+
+    settings.HELPDESK_RETENTION_SEARCH_DAYS = 180
+    now = timezone.now()
+    for days in (181, 179):
+        at = now - timedelta(days=days)
+        search_record(token=uuid.uuid4(), query=f"{days} 天前", results=0, language="zh-hans", created_at=at)
+    assert help_center_searches_delete(now=now) == 1
+    assert help_center_searches_delete(now=now) == 0
+    assert list(SearchQuery.objects.values_list("query", flat=True)) == ["179 天前"]
+    settings.HELPDESK_RETENTION_SEARCH_DAYS = 0
+    assert help_center_searches_delete(now=now + timedelta(days=999)) == 0
 
 
 def test_retention_runs_daily_on_beat(settings):

@@ -103,3 +103,31 @@ def test_an_anonymous_double_submit_opens_one_ticket():
     response = client.post(URL, _data(1, submission=token))
     assert response["Location"] == reverse("help:ticket-submitted")
     assert Ticket.objects.count() == 1
+
+
+def test_with_the_cache_unreachable_a_submission_is_still_accepted(settings):
+    """The double-submit guard must not refuse every ticket while Redis is away."""
+    import socket
+
+    from helpdesk.cache import ResilientRedisCacheClient
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "helpdesk.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    ResilientRedisCacheClient.down_until = 0.0
+    try:
+        client = Client()
+        token = client.get(URL).context["form"].initial["submission"]
+        response = client.post(URL, _data(1, submission=token))
+    finally:
+        ResilientRedisCacheClient.down_until = 0.0
+    assert response.status_code == 302
+    assert response["Location"] == reverse("help:ticket-submitted")
+    assert Ticket.objects.filter(customer__email="visitor1@example.org").count() == 1

@@ -1,9 +1,11 @@
 import csv
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kb.embeddings import embedding_cache
 from kb.triage import DEFAULT_PIPELINE, PIPELINES, evaluate
 
 
@@ -37,6 +39,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--pipeline", default=DEFAULT_PIPELINE, choices=sorted(PIPELINES), help="default: the product's"
         )
+        parser.add_argument(
+            "--embedding-cache",
+            metavar="FILE.npz",
+            help="read the texts' sentence embeddings from FILE, adding the missing ones (runs on the same data)",
+        )
 
     def handle(self, *args: object, **options: str) -> None:
         train, test = _read(options["train"]), _read(options["test"])
@@ -44,11 +51,14 @@ class Command(BaseCommand):
         if len(set(train[1])) < 2:
             raise CommandError("TRAIN needs at least two labels")
         started = time.perf_counter()
-        _, figures = evaluate(train=train, test=test, name=options["pipeline"], validation=validation)
+        path = options.get("embedding_cache")
+        with embedding_cache(Path(path)) if path else nullcontext() as cache:
+            _, figures = evaluate(train=train, test=test, name=options["pipeline"], validation=validation)
+        cached = f" embedded={cache.added} cached={len(cache.keys) - cache.added}" if cache is not None else ""
         self.stdout.write(
             f"pipeline={options['pipeline']} train={figures.train_size} test={figures.test_size} "
             f"labels={len(set(train[1]))} validation={len(validation[0]) if validation else 0} "
-            f"threshold={figures.threshold:.3f} seconds={time.perf_counter() - started:.1f}"
+            f"threshold={figures.threshold:.3f} seconds={time.perf_counter() - started:.1f}{cached}"
         )
         if figures.oos_recall is not None:
             in_scope = f"{figures.in_scope_accuracy:.4f}" if figures.in_scope_accuracy is not None else "none"
