@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from .signin import LAST_SEEN_KEY, SECOND_FACTOR_KEY, SEEN_RESOLUTION, is_staff_account, second_factor_needed
 
 # Pages a staff member reaches before giving the second factor.
-OPEN_URL_NAMES = ("login", "logout", "second-factor-verify", "second-factor-setup", "set_language")
+# (The passkey pages and endpoints lie under second-factor-verify's path; each checks for
+# itself that a second factor already set up was given first.)
+OPEN_URL_NAMES = ("login", "logout", "second-factor-verify", "second-factor-setup", "passkeys", "set_language")
 
 
 class RequestSizeLimitMiddleware:

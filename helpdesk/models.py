@@ -2,6 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key, key_validator
+
+from .fields import EncryptedTextField
 
 
 class WorkerHeartbeat(models.Model):
@@ -108,3 +112,36 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
+
+
+class EncryptedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A staff member's authenticator app (TOTP): django-otp's ``TOTPDevice`` with its
+    secret stored encrypted (``EncryptedTextField``, the key material and rotation of every
+    other stored secret). django-otp finds every ``Device`` model, so sign-in treats it
+    like any other device; the one-time-password arithmetic is django-otp's own (the
+    methods below are ``TOTPDevice``'s). Migration 0004 moved the plain-text devices here.
+    """
+
+    key = EncryptedTextField(
+        _("secret key"),
+        validators=[key_validator],
+        default=default_key,
+        help_text=_("Hex-encoded, up to 40 bytes; stored encrypted."),
+    )
+    step = models.PositiveSmallIntegerField(_("time step (seconds)"), default=30)
+    t0 = models.BigIntegerField(_("first time step (Unix time)"), default=0)
+    digits = models.PositiveSmallIntegerField(_("digits"), choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(_("steps of tolerance"), default=1)
+    drift = models.SmallIntegerField(_("drift (steps)"), default=0)
+    last_t = models.BigIntegerField(_("last verified step"), default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+        ordering = ["user", "pk"]
+
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings

@@ -23,6 +23,7 @@ from tickets.urls_desk import desk_patterns as tickets_desk_patterns
 from tickets.urls_help import help_patterns as tickets_help_patterns
 
 from .api import MeView
+from .passkeys import PasskeyListView, webauthn_patterns
 from .views import LandingView, SecondFactorSetupView, SecondFactorVerifyView
 
 help_patterns = [*kb_help_patterns, *tickets_help_patterns, *privacy_help_patterns]
@@ -53,6 +54,8 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("accounts/second-factor/", SecondFactorVerifyView.as_view(), name="second-factor-verify"),
     path("accounts/second-factor/setup/", SecondFactorSetupView.as_view(), name="second-factor-setup"),
+    path("accounts/second-factor/passkeys/", PasskeyListView.as_view(), name="passkeys"),
+    path("accounts/second-factor/passkeys/", include((webauthn_patterns, "otp_webauthn"))),
     path("i18n/setlang/", language_set, name="set_language"),
     path("sso/jwt/", SsoJwtView.as_view(), name="sso-jwt"),
     path("oidc/authenticate/", oidc_authenticate, name="oidc_authentication_init"),

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.roles import ACCESS_DESK, VIEW_REPORTS
 
+from .models import EncryptedTOTPDevice
 from .signin import SECOND_FACTOR_KEY
 
 
@@ -60,8 +61,19 @@ class SecondFactorVerifyView(LoginRequiredMixin, View):
 
     template_name = "registration/second_factor_verify.html"
 
+    def _page(self, request: HttpRequest, form: SecondFactorForm, status: int = 200) -> HttpResponse:
+        user = request.user
+        context = {
+            "form": form,
+            "next": _next_url(request),
+            # A passkey is confirmed in the browser (helpdesk.passkeys), a code typed here.
+            "has_passkey": WebAuthnCredential.objects.filter(user=user, confirmed=True).exists(),
+            "has_totp": EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        }
+        return render(request, self.template_name, context, status=status)
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": SecondFactorForm(), "next": _next_url(request)})
+        return self._page(request, SecondFactorForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = SecondFactorForm(request.POST)
@@ -70,11 +82,11 @@ class SecondFactorVerifyView(LoginRequiredMixin, View):
             if device is not None:
                 otp_login(request, device)
                 return redirect(_next_url(request))
-        return render(request, self.template_name, {"form": form, "next": _next_url(request)}, status=400)
+        return self._page(request, form, status=400)
 
 
-def _matching_device(user, code: str, form: forms.Form) -> TOTPDevice | None:
-    for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
+def _matching_device(user, code: str, form: forms.Form) -> EncryptedTOTPDevice | None:
+    for device in EncryptedTOTPDevice.objects.devices_for_user(user, confirmed=True):
         allowed, _data = device.verify_is_allowed()
         if not allowed:
             form.add_error("code", _("Too many wrong codes. Wait a moment and try again."))
@@ -98,9 +110,11 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
             return redirect(f"{reverse('second-factor-verify')}?{urlencode({'next': request.get_full_path()})}")
         return super().dispatch(request, *args, **kwargs)
 
-    def _pending(self, request: HttpRequest) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
-        return device or TOTPDevice.objects.create(user=request.user, name=_("Authenticator app"), confirmed=False)
+    def _pending(self, request: HttpRequest) -> EncryptedTOTPDevice:
+        device = EncryptedTOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+        return device or EncryptedTOTPDevice.objects.create(
+            user=request.user, name=_("Authenticator app"), confirmed=False
+        )
 
     def _page(self, request: HttpRequest, form: SecondFactorForm, status: int = 200) -> HttpResponse:
         device = self._pending(request)
@@ -109,6 +123,7 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
             "next": _next_url(request),
             "qr_svg": mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4)),  # noqa: S308 -- segno's own SVG
             "key": base64.b32encode(device.bin_key).decode(),
+            "passkeys_query": urlencode({"next": _next_url(request)}),
         }
         return render(request, self.template_name, context, status=status)
 

@@ -13,6 +13,7 @@ import zipfile
 from datetime import timedelta
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,7 +23,8 @@ from django.utils import timezone
 
 from accounts.models import CustomerProfile, Enrollment, LearningActivity, Order, Role, User
 from analytics.models import ReportSnapshot
-from helpdesk.audit import DATA_ERASED, DATA_EXPORTED, audit_record
+from helpdesk.audit import CONTEXT_VIEWED, DATA_ERASED, DATA_EXPORTED, audit_record
+from helpdesk.models import AuditEvent
 from kb.models import ArticleFeedback, ArticleVisit, SearchQuery
 from tickets.models import (
     Attachment,
@@ -297,6 +299,33 @@ def anonymous_accounts_delete(*, now: Any = None) -> int:
     while ids := list(unused.values_list("pk", flat=True)[:RETENTION_BATCH]):
         with transaction.atomic():
             deleted += User.objects.filter(pk__in=ids).delete()[1].get("accounts.User", 0)
+    return deleted
+
+
+def _older_than(days: int, now: Any) -> Any:
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def logs_purge(*, now: Any = None) -> dict[str, int]:
+    """Delete the logs about people past their retention (``HELPDESK_RETENTION_*_LOG_DAYS``
+    and ``HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS``; 0 keeps a log forever): the access log
+    (openings of a customer's context), the rest of the audit log, and django-axes' lockout
+    counters and sign-in logs. Returns the rows deleted per log."""
+    deleted = {"access_log": 0, "audit_log": 0, "login_attempts": 0, "signin_log": 0}
+    if days := settings.HELPDESK_RETENTION_ACCESS_LOG_DAYS:
+        old = AuditEvent.objects.filter(action=CONTEXT_VIEWED, created_at__lt=_older_than(days, now))
+        deleted["access_log"] = old.delete()[0]
+    if days := settings.HELPDESK_RETENTION_AUDIT_LOG_DAYS:
+        old = AuditEvent.objects.exclude(action=CONTEXT_VIEWED).filter(created_at__lt=_older_than(days, now))
+        deleted["audit_log"] = old.delete()[0]
+    if days := settings.HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS:
+        deleted["login_attempts"] = AccessAttempt.objects.filter(attempt_time__lt=_older_than(days, now)).delete()[0]
+    if days := settings.HELPDESK_RETENTION_SIGNIN_LOG_DAYS:
+        cutoff = _older_than(days, now)
+        deleted["signin_log"] = (
+            AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+            + AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        )
     return deleted
 
 

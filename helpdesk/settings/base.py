@@ -8,6 +8,7 @@ https://docs.djangoproject.com/en/6.1/ref/settings/
 import base64
 import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +59,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_otp",
+    # Installed for its TOTP code and for the migration that moved its plain-text devices
+    # into helpdesk.EncryptedTOTPDevice; its own table stays empty (its admin is removed).
     "django_otp.plugins.otp_totp",
+    # Passkeys (WebAuthn) as a second factor: helpdesk/passkeys.py.
+    "django_otp_webauthn",
     # Ours. "helpdesk" holds what is cross-cutting: surface access, the worker heartbeat.
     "helpdesk",
     "accounts",
@@ -341,6 +346,16 @@ HELPDESK_ATTACHMENT_MAX_BYTES = env.int("HELPDESK_ATTACHMENT_MAX_BYTES", default
 HELPDESK_SITE_URL = env.str("HELPDESK_SITE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
 if not HELPDESK_SITE_URL:
     raise ImproperlyConfigured("HELPDESK_SITE_URL must be set when DEBUG is off (e.g. https://help.example.com).")
+# Passkeys (WebAuthn, django-otp-webauthn) as a staff second factor. A passkey belongs to
+# one domain (the relying party ID): by default the host of HELPDESK_SITE_URL, and it is
+# accepted only from the origins listed (default: the site's own). Changing the domain
+# later means registering the passkeys again. Passkeys never replace the password here.
+# https://django-otp-webauthn.readthedocs.io/en/latest/reference/settings.html
+OTP_WEBAUTHN_RP_ID = env.str("HELPDESK_PASSKEY_DOMAIN", default=urlsplit(HELPDESK_SITE_URL).hostname or "")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "HELPDESK_PASSKEY_ORIGINS", default=["{0.scheme}://{0.netloc}".format(urlsplit(HELPDESK_SITE_URL))]
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Customers may create an account themselves (a sign-in link confirms the address).
 HELPDESK_SIGNUP_ENABLED = env.bool("HELPDESK_SIGNUP_ENABLED", default=True)
 # Domain events (helpdesk.events): a failing consumer raises instead of being retried
@@ -386,6 +401,16 @@ HELPDESK_OUTBOUND_ALLOWED_NETWORKS = env.list("HELPDESK_OUTBOUND_ALLOWED_NETWORK
 HELPDESK_RETENTION_CLOSED_TICKET_MONTHS = env.int("HELPDESK_RETENTION_CLOSED_TICKET_MONTHS", default=36)
 HELPDESK_RETENTION_RAW_MAIL_DAYS = env.int("HELPDESK_RETENTION_RAW_MAIL_DAYS", default=90)
 HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS = env.int("HELPDESK_RETENTION_UNUSED_ACCOUNT_DAYS", default=30)
+# The logs about people, kept this many days and then deleted by the same daily task (0:
+# keep forever). The access log (who opened which customer's context) for 180 days: China's
+# Cybersecurity Law (art. 21) asks for at least six months of network logs. The rest of
+# the audit log (roles, settings, exports, erasures) for two years. django-axes' sign-in
+# records: its lockout counters (AccessAttempt) for 30 days, far past any lockout, and
+# its logs of each sign-in and each failure (address, browser) for 180 days.
+HELPDESK_RETENTION_ACCESS_LOG_DAYS = env.int("HELPDESK_RETENTION_ACCESS_LOG_DAYS", default=180)
+HELPDESK_RETENTION_AUDIT_LOG_DAYS = env.int("HELPDESK_RETENTION_AUDIT_LOG_DAYS", default=730)
+HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS = env.int("HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS", default=30)
+HELPDESK_RETENTION_SIGNIN_LOG_DAYS = env.int("HELPDESK_RETENTION_SIGNIN_LOG_DAYS", default=180)
 # Help-center searches (their texts, for content gaps) are deleted after this many days.
 HELPDESK_RETENTION_SEARCH_DAYS = env.int("HELPDESK_RETENTION_SEARCH_DAYS", default=180)
 

@@ -64,7 +64,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule: one list, each entry with what it does and when.
 CELERY_BEAT_SCHEDULE = {
     # Personal-data retention: anonymises old closed tickets, drops old raw mail, deletes
-    # unused anonymous accounts (HELPDESK_RETENTION_* settings). Every day at 03:40.
+    # unused anonymous accounts, deletes old audit, access and sign-in logs
+    # (HELPDESK_RETENTION_* settings). Every day at 03:40.
     "privacy-retention": {
         "task": "privacy.tasks.retention_apply_task",
         "schedule": crontab(hour=3, minute=40),

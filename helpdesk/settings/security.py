@@ -34,6 +34,8 @@ AXES_VERBOSE = False
 # staff page. Customers are never asked.
 HELPDESK_STAFF_SECOND_FACTOR = env.str("HELPDESK_STAFF_SECOND_FACTOR", default="enrolled")
 OTP_TOTP_ISSUER = env.str("HELPDESK_OTP_ISSUER", default="Helpdesk")
+# The name a passkey prompt shows (the domain and origins are in base.py, beside the site URL).
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
 # Nobody, administrators included, reads a device's secret back in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 

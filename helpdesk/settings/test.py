@@ -6,6 +6,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijk
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("HELPDESK_SITE_URL", "http://testserver")
 os.environ.setdefault("HELPDESK_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTAxMjM0NTY=")
+# Passkeys: browsers allow WebAuthn on http only for localhost (the browser tests' live server).
+os.environ.setdefault("HELPDESK_PASSKEY_DOMAIN", "localhost")
+os.environ.setdefault("HELPDESK_PASSKEY_ORIGINS", "http://localhost")
 
 from .base import *  # noqa: E402, F403
 from .base import REDIS_URL, TEMPLATES, VAR_DIR  # noqa: E402

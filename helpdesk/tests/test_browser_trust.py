@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from helpdesk.models import EncryptedTOTPDevice as TOTPDevice
 from helpdesk.tests.test_browser import SCREENSHOTS, _sign_in, browser, people  # noqa: F401 -- shared fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,5 +98,57 @@ def test_a_rating_link_keeps_its_token_out_of_every_request_url(browser, live_se
     page.locator("text=Thank you for rating our support.").wait_for()
     assert ticket.csat.rating == 4
     assert not [url for url in requested if token in url]
+    assert page.csp_errors == []
+    page.close()
+
+
+def test_an_agent_registers_a_passkey_then_signs_in_with_it(browser, live_server, people, settings):  # noqa: F811
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    # The live server's origin (a random port on localhost, where browsers allow WebAuthn).
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    agent = User.objects.get(email=people["tier1"])
+    page = _page(browser)
+    # Chromium's virtual authenticator (DevTools protocol): a platform authenticator that
+    # verifies its user (as a fingerprint would) and answers every request by itself.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    authenticator = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )["authenticatorId"]
+    # when: the agent adds a passkey from the header's link
+    _sign_in(page, live_server, people["tier1"])
+    page.click("[data-testid=sign-in-security]")
+    page.locator("[data-testid=passkey-none]").wait_for()
+    page.click("#passkey-register-button")
+    page.locator("[data-testid=passkey-list]").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "passkeys.png"), full_page=True)
+    # then: the server holds its public key, the authenticator its private key
+    passkey = WebAuthnCredential.objects.get(user=agent)
+    assert passkey.confirmed
+    assert len(cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]) == 1
+    # when: signing in again, the password is followed by the passkey
+    page.click("header form[action$='/logout/'] button")
+    page.wait_for_load_state("networkidle")
+    _sign_in(page, live_server, people["tier1"])
+    assert "/accounts/second-factor/" in page.url
+    assert page.locator("input[name=code]").count() == 0  # no authenticator app: no code to type
+    page.click("#passkey-verification-button")
+    page.wait_for_url(f"{live_server.url}/desk/")
+    # then: the desk opens, and the passkey's use is recorded
+    assert page.locator("h1").first.inner_text()
+    passkey.refresh_from_db()
+    assert passkey.last_used_at is not None
     assert page.csp_errors == []
     page.close()

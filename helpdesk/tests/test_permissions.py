@@ -52,6 +52,7 @@ REPORTS_POST = {**REPORTS, "manager": 405, "admin": 405}
 REPORTS_API = {**dict.fromkeys(ROLES, 403), "manager": 200, "admin": 200}
 # POST-only desk actions asked with GET: 405 once past the access check.
 DESK_POST = {**DESK, **dict.fromkeys(("tier1", "tier2", "manager", "admin"), 405)}
+PASSKEY_POST = {"anon": 403, **{role: 405 for role in ROLES if role != "anon"}}
 
 MATRIX = [
     ("help:home", None, ANY),
@@ -105,6 +106,14 @@ MATRIX = [
     # The second factor's pages: any signed-in person (staff are sent there).
     ("second-factor-verify", None, SIGNED_IN),
     ("second-factor-setup", None, SIGNED_IN),
+    # Passkeys are for staff; their JSON endpoints answer POST only (GET: 405 once past the
+    # checks: 403 without an account, or for a customer where registering is concerned).
+    ("passkeys", None, DESK),
+    ("otp_webauthn:credential-registration-begin", None, {**PASSKEY_POST, "customer_a": 403, "customer_b": 403}),
+    ("otp_webauthn:credential-registration-complete", None, {**PASSKEY_POST, "customer_a": 403, "customer_b": 403}),
+    ("otp_webauthn:credential-authentication-begin", None, PASSKEY_POST),
+    ("otp_webauthn:credential-authentication-complete", None, PASSKEY_POST),
+    ("otp_webauthn:js-i18n-catalog", None, ANY),
     ("api:ticket-list", None, API),
     (
         "api:ticket-detail",

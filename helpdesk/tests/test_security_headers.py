@@ -19,6 +19,8 @@ SURFACES = [
     ("manager", "reports:home"),
     ("admin", "admin:index"),
     ("tier1", "api:me"),
+    ("tier1", "passkeys"),
+    ("tier1", "second-factor-verify"),
 ]
 
 

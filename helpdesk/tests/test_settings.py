@@ -21,6 +21,7 @@ PRODUCTION = {
 
 def _run(args: list[str], **overrides: str | None) -> subprocess.CompletedProcess[str]:
     unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "REDIS_URL", "HELPDESK_SITE_URL", "HELPDESK_ENCRYPTION_KEYS"}
+    unset |= {"HELPDESK_PASSKEY_DOMAIN", "HELPDESK_PASSKEY_ORIGINS"}  # set by the test settings
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(PRODUCTION)
     for key, value in overrides.items():
@@ -54,6 +55,15 @@ def test_production_refuses_to_start_without(missing):
 def test_debug_links_to_the_local_server_without_a_site_url():
     assert _setting("HELPDESK_SITE_URL", DEBUG="1", HELPDESK_SITE_URL=None) == "http://localhost:8000"
     assert _setting("HELPDESK_SITE_URL", HELPDESK_SITE_URL="https://help.example.com/") == "https://help.example.com"
+
+
+def test_passkeys_belong_to_the_sites_domain_and_origin_unless_set():
+    assert _setting("OTP_WEBAUTHN_RP_ID") == "help.example.com"
+    assert _setting("OTP_WEBAUTHN_ALLOWED_ORIGINS") == str(["https://help.example.com"])
+    assert _setting("OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN") == "False"
+    origins = "https://help.example.com,https://support.example.com"
+    assert _setting("OTP_WEBAUTHN_RP_ID", HELPDESK_PASSKEY_DOMAIN="example.com") == "example.com"
+    assert _setting("OTP_WEBAUTHN_ALLOWED_ORIGINS", HELPDESK_PASSKEY_ORIGINS=origins) == str(origins.split(","))
 
 
 def test_debug_has_a_development_secret_key_and_local_hosts():

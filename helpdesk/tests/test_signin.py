@@ -9,10 +9,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from accounts.tests.factories import PASSWORD, CustomerFactory, UserFactory, agent
+from helpdesk.models import EncryptedTOTPDevice as TOTPDevice
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

@@ -6,6 +6,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -196,3 +197,63 @@ def test_retention_deletes_old_help_center_searches(db, settings):
 
 def test_retention_runs_daily_on_beat(settings):
     assert "privacy.tasks.retention_apply_task" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def test_retention_deletes_audit_access_and_signin_logs_past_their_time(customer_a, tier1_agent, settings):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from privacy.services import logs_purge
+    from privacy.tasks import retention_apply_task
+
+    settings.HELPDESK_RETENTION_ACCESS_LOG_DAYS = 180
+    settings.HELPDESK_RETENTION_AUDIT_LOG_DAYS = 730
+    settings.HELPDESK_RETENTION_LOGIN_ATTEMPT_DAYS = 30
+    settings.HELPDESK_RETENTION_SIGNIN_LOG_DAYS = 180
+    now = timezone.now()
+    seen = {"user_agent": "test", "ip_address": "203.0.113.9", "username": customer_a.email, "http_accept": "*/*"}
+    seen["path_info"] = "/accounts/login/"
+
+    def at(days_ago: int) -> dict[str, object]:
+        """One of each record, written ``days_ago`` days before now (auto_now_add set afterwards)."""
+        when = now - timedelta(days=days_ago)
+        seen["user_agent"] = f"browser {days_ago}"  # django-axes keeps one attempt per address and browser
+        rows = {
+            "access": AuditEvent.objects.create(action=CONTEXT_VIEWED, actor=tier1_agent, subject=customer_a),
+            "audit": AuditEvent.objects.create(action=DATA_EXPORTED, actor=tier1_agent, subject=customer_a),
+            "attempt": AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1),
+            "log": AccessLog.objects.create(**seen),
+            "failure": AccessFailureLog.objects.create(**seen),
+        }
+        AuditEvent.objects.filter(pk__in=[rows["access"].pk, rows["audit"].pk]).update(created_at=when)
+        for name in ("attempt", "log", "failure"):
+            type(rows[name]).objects.filter(pk=rows[name].pk).update(attempt_time=when)
+        return rows
+
+    recent, month, half_year, three_years = at(1), at(31), at(181), at(3 * 365)
+    # when
+    assert logs_purge(now=now) == {"access_log": 2, "audit_log": 1, "login_attempts": 3, "signin_log": 4}
+    assert logs_purge(now=now) == {"access_log": 0, "audit_log": 0, "login_attempts": 0, "signin_log": 0}
+    # then: each log keeps what is younger than its own limit
+    assert set(AuditEvent.objects.filter(action=CONTEXT_VIEWED).values_list("pk", flat=True)) == {
+        recent["access"].pk,
+        month["access"].pk,
+    }
+    assert set(AuditEvent.objects.filter(action=DATA_EXPORTED).values_list("pk", flat=True)) == {
+        recent["audit"].pk,
+        month["audit"].pk,
+        half_year["audit"].pk,
+    }
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [recent["attempt"].pk]
+    assert set(AccessLog.objects.values_list("pk", flat=True)) == {recent["log"].pk, month["log"].pk}
+    assert set(AccessFailureLog.objects.values_list("pk", flat=True)) == {recent["failure"].pk, month["failure"].pk}
+    assert three_years  # all of its rows were among the deleted
+    # 0 keeps a log forever; the daily task runs the same purge.
+    settings.HELPDESK_RETENTION_SIGNIN_LOG_DAYS = 0
+    settings.HELPDESK_RETENTION_ACCESS_LOG_DAYS = 0
+    with time_machine.travel(now + timedelta(days=400), tick=False):
+        counts = retention_apply_task.delay().get()
+    assert counts["audit_log_deleted"] == 0  # the oldest kept audit event is 581 days old then
+    assert counts["access_log_deleted"] == 0
+    assert counts["signin_log_deleted"] == 0
+    assert counts["login_attempts_deleted"] == 1
+    assert AccessLog.objects.count() == 2
