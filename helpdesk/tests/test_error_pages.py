@@ -54,3 +54,19 @@ def test_a_server_error_is_the_products_500_page_in_the_visitors_language():
     assert 'data-testid="server-error"' in page
     assert "出错了" in page
     assert "a bug" not in page
+
+
+def test_the_embedded_run_passes_the_system_checks(tmp_path):
+    """`make run` migrates and serves with these settings: any system check error stops it
+    (a passkey origin on plain HTTP other than localhost did, once)."""
+    keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(
+        HELPDESK_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="helpdesk.settings.base",
+    )
+    script = f'source scripts/embedded-env && exec "{sys.executable}" manage.py check'
+    result = subprocess.run(["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
