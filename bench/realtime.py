@@ -72,11 +72,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def rss_kb(pid: int) -> int:
+def proc_status(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
+    raise RuntimeError(f"no {field}")
+
+
+def rss_kb(pid: int) -> int:
+    return proc_status(pid, "VmRSS")
 
 
 class Stream:
@@ -122,6 +126,7 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
     await asyncio.wait_for(first.open.wait(), 30)
     await asyncio.sleep(2)
     rss_one = rss_kb(server_pid)
+    threads_one = proc_status(server_pid, "Threads")
     streams = [first]
     started = time.monotonic()
     for start in range(1, args.connections, RAMP_BATCH):
@@ -132,6 +137,7 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
     ramp = time.monotonic() - started
     await asyncio.sleep(5)  # idle
     rss_all = rss_kb(server_pid)
+    threads_all = proc_status(server_pid, "Threads")
     recorder = await asyncio.create_subprocess_exec(
         sys.executable,
         "manage.py",
@@ -161,6 +167,8 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
         "rss_one_stream_mb": round(rss_one / 1024, 1),
         "rss_all_streams_mb": round(rss_all / 1024, 1),
         "kb_per_idle_connection": round((rss_all - rss_one) / (len(streams) - 1), 1),
+        "server_threads_one_stream": threads_one,
+        "server_threads_all_streams": threads_all,
         "events": args.events,
         "samples": len(latencies),
         "missing": missing,
@@ -179,6 +187,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=2000)
     parser.add_argument("--events", type=int, default=50)
     parser.add_argument("--interval", type=float, default=0.2)
+    parser.add_argument(
+        "--application",
+        default="helpdesk.asgi:application",
+        help="the ASGI application uvicorn serves; 'django' for Django's own handler, for comparison",
+    )
     args = parser.parse_args()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -197,12 +210,19 @@ def main() -> None:
         "REDIS_URL": args.redis_url,
         # The sign-in page only; the streams serve no static files.
         "HELPDESK_STATIC_FROM_FINDERS": "1",
+        # Passkeys need a secure origin or localhost (the system checks refuse anything else);
+        # the benchmark signs in with a password only.
+        "HELPDESK_PASSKEY_DOMAIN": "localhost",
+        "HELPDESK_PASSKEY_ORIGINS": "http://localhost",
     }
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "shell", "--no-imports", "-c", SETUP], cwd=ROOT, env=env, check=True)
+    application = (
+        ["django.core.asgi:get_asgi_application", "--factory"] if args.application == "django" else [args.application]
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--port", str(port), "--no-access-log"]
+        [sys.executable, "-m", "uvicorn", *application, "--port", str(port), "--no-access-log"]
         + ["--backlog", "4096", "--log-level", "warning"],
         cwd=ROOT,
         env=env,
@@ -227,6 +247,7 @@ def main() -> None:
         )
         result = asyncio.run(measure(args, port, session.cookies["sessionid"], server.pid, env))
         result["redis"] = bool(args.redis_url)
+        result["application"] = args.application
         result["database"] = args.database_url.split(":", 1)[0]
         print(json.dumps(result, indent=2))
     finally:

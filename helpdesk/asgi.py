@@ -1,9 +1,10 @@
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings.base")
-application = get_asgi_application()
+
+from live.asgi import get_application  # noqa: E402  # Django's handler, streams without a thread
+
+application = get_application()
 
 from helpdesk.server import worker_ready  # noqa: E402  # after setup: it loads the URLconf
 
