@@ -1,11 +1,14 @@
 """Feelings: a sentiment per customer message, shown in the desk, and the rule that raises
 an angry customer's priority or sends the ticket to tier 2."""
 
+import csv
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
 from kb.autoanswer import ticket_auto_answer
-from kb.sentiment import sentiments
+from kb.sentiment import EXAMPLES, sentiments
 from tickets.models import Priority
 from tickets.tests.factories import open_ticket
 
@@ -22,6 +25,30 @@ def test_reads_negative_neutral_and_positive_messages_in_both_languages():
         "Thanks a lot, it works now!",
     ]
     assert [s.label for s in sentiments(texts)] == ["negative", "neutral", "positive", "positive"]
+
+
+def test_a_calm_problem_report_is_not_read_as_negative_but_an_angry_one_is():
+    calm = [
+        "我的银行卡付款没成功",
+        "直播间黑屏了",
+        "My card payment did not go through",
+        "The lesson video shows a black screen",
+    ]
+    angry = ["退钱！你们这群骗子", "I am sick of waiting, this company is a joke"]
+    assert [s.label for s in sentiments(calm + angry)] == ["neutral"] * 4 + ["negative"] * 2
+
+
+def test_no_evaluation_question_is_a_training_example():
+    # bench/sentiment.py --own measures the model on these questions: they may never train it
+    def normal(text):
+        return text.strip().lower().rstrip("?？!！。.")
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "kb_eval_questions.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        questions = {normal(row["question"]) for row in csv.DictReader(handle)}
+    training = {normal(text) for examples in EXAMPLES.values() for text in examples}
+    assert len(questions) > 600
+    assert training & questions == set()
 
 
 def test_an_angry_new_ticket_gets_a_higher_priority(customer_a, settings):
