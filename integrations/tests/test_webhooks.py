@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Course
 from accounts.tests.factories import OrderFactory
-from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription, new_secret
 from tickets.services import refund_approve, refund_request_open
 from tickets.tests.factories import open_ticket
 
@@ -78,10 +78,10 @@ def receiver_for(integration, settings):
     made = []
 
     def make(fail: int = 0, event_types: list[str] | None = None) -> Receiver:
-        subscription = WebhookSubscription.objects.create(integration=integration, url="http://placeholder/")
-        receiver = Receiver(subscription.secret, fail=fail)
-        subscription.url, subscription.event_types = receiver.url, event_types or []
-        subscription.save()
+        receiver = Receiver(new_secret(), fail=fail)
+        WebhookSubscription.objects.create(
+            integration=integration, url=receiver.url, secret=receiver.secret, event_types=event_types or []
+        )
         made.append(receiver)
         return receiver
 
