@@ -106,7 +106,6 @@ def _visitor_customer(*, email: str, name: str) -> User:
 
 # Anonymous submissions are counted per client address and per email address, per hour.
 SUBMISSION_WINDOW = 3600
-_UNSEEN = object()
 
 
 def _submission_limits() -> dict[str, int]:
@@ -180,11 +179,8 @@ class TicketNewView(FormView):
         token = data.get("submission") or ""
         seen_key = f"ticket-submission:{getattr(user, 'pk', None)}:{token}"
         if token and not cache.add(seen_key, "", timeout=SUBMISSION_WINDOW):
-            # Added by a first submission, or not added because the cache is unreachable
-            # (helpdesk.cache): then the ticket is stored, only without the double-click check.
-            first = cache.get(seen_key, _UNSEEN)
-            if first is not _UNSEEN:
-                return self._already_submitted(first)
+            # (Without Redis, helpdesk.cache's add() reports the key added: the ticket is stored.)
+            return self._already_submitted(cache.get(seen_key))
         try:
             # One transaction: a refused ticket (a file too large) creates no customer either.
             with transaction.atomic():
