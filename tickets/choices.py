@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -29,3 +30,4 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     API = "api", _("API")
     PHONE = "phone", _("Phone")
+    CHAT = "chat", pgettext_lazy("channel", "Live chat")
