@@ -8,11 +8,15 @@ how many are available.
 - Handling time: agents' public replies per ticket resolved in the history, times the
   minutes one reply takes (``HELPDESK_STAFFING_MINUTES_PER_REPLY``).
 - Erlang C: the probability that a ticket waits, and the share answered within the target,
-  for n agents; the agents needed are the fewest that meet the target share. Erlang A
-  (``erlang_a``: arrivals that leave when they wait too long) is the seam for live chat
-  (issue 14): ``agents_needed(..., patience_seconds=...)``.
-- Available: ``agents_available`` (today the agents marked available, in the hours the
-  business calendar is open; live presence later replaces it in that one function).
+  for n agents; the agents needed are the fewest that meet the target share. Every channel
+  but live chat.
+- Live chat: Erlang A (``erlang_a``: arrivals that leave when they wait too long), from the
+  chats' own arrivals, their conversation time and the learners' patience estimated from
+  abandoned chats (``chat_patience``, docs/metrics.md). Erlang A counts chat *seats*; an
+  agent holds ``AgentProfile.chat_capacity`` chats at once, so the agents needed for chat
+  are the seats divided by the agents' mean capacity, rounded up.
+- Available: ``agents_available`` (the agents marked available, in the hours the business
+  calendar is open: a plan for the week, not who is online this minute).
 """
 
 import math
@@ -21,13 +25,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models import Avg, Count, F, FloatField, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 
 from accounts.models import AgentProfile
+from tickets.choices import Channel
 from tickets.models import BusinessHours, MessageKind, SLAPolicy, Ticket, TicketMessage
 from tickets.services.sla import calendar_for
+
+from .metrics.db import SecondsBetween
 
 HISTORY_WEEKS = 8
 HELD_BACK_WEEKS = 2
@@ -150,12 +157,20 @@ def agents_needed(
     return MAX_AGENTS
 
 
-def hourly_arrivals(*, start: datetime, weeks: int) -> list[float]:
+def _channel_q(chat: bool | None) -> Q:
+    """Live chats only (True), every other channel (False), or all tickets (None)."""
+    if chat is None:
+        return Q()
+    return Q(channel=Channel.CHAT) if chat else ~Q(channel=Channel.CHAT)
+
+
+def hourly_arrivals(*, start: datetime, weeks: int, chat: bool | None = None) -> list[float]:
     """Tickets created in each hour of ``weeks`` weeks from ``start`` (local midnight),
-    oldest first: ``weeks × 168`` counts. One query."""
+    oldest first: ``weeks × 168`` counts (``chat``: live chats only, or every other
+    channel; None: all). One query."""
     end = start + timedelta(weeks=weeks)
     rows = (
-        Ticket.objects.filter(created_at__gte=start, created_at__lt=end, merged_into__isnull=True)
+        Ticket.objects.filter(_channel_q(chat), created_at__gte=start, created_at__lt=end, merged_into__isnull=True)
         .annotate(day=TruncDate("created_at"), hour=ExtractHour("created_at"))
         .values("day", "hour")
         .annotate(n=Count("pk"))
@@ -213,10 +228,12 @@ def forecast_error(history: list[float], held_back: int = HELD_BACK_WEEKS) -> di
 
 
 def handle_seconds(*, start: datetime, end: datetime) -> tuple[float, int]:
-    """Seconds of agent work per ticket: agents' public replies per ticket resolved between
-    ``start`` and ``end`` × ``HELPDESK_STAFFING_MINUTES_PER_REPLY``; and the tickets it
-    rests on. Two queries."""
-    resolved = Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end, merged_into__isnull=True)
+    """Seconds of agent work per ticket (live chats apart): agents' public replies per
+    ticket resolved between ``start`` and ``end`` × ``HELPDESK_STAFFING_MINUTES_PER_REPLY``;
+    and the tickets it rests on. Two queries."""
+    resolved = Ticket.objects.filter(
+        _channel_q(False), resolved_at__gte=start, resolved_at__lt=end, merged_into__isnull=True
+    )
     tickets = resolved.count()
     if not tickets:
         return settings.HELPDESK_STAFFING_MINUTES_PER_REPLY * 60.0, 0
@@ -226,10 +243,102 @@ def handle_seconds(*, start: datetime, end: datetime) -> tuple[float, int]:
     return max(replies / tickets, 1.0) * settings.HELPDESK_STAFFING_MINUTES_PER_REPLY * 60.0, tickets
 
 
+# A chat's seconds in the person queue: from its creation to the first reply by a person, or
+# to its end for one abandoned, less the time the clock was paused (the bot's answer waiting
+# on the learner before they asked for a person).
+_CHAT_ENDED = Coalesce("resolved_at", "closed_at")
+_CHAT_QUEUE_SECONDS = SecondsBetween(Coalesce("first_responded_at", _CHAT_ENDED), "created_at") - F(
+    "sla_paused_minutes"
+) * Value(60.0, output_field=FloatField())
+
+
+def chats_abandoned_q() -> Q:
+    """Chats the learner left before a person answered (docs/metrics.md): ended (resolved
+    or closed) with no first response by a person and not solved by the bot (deflected)."""
+    return Q(
+        channel=Channel.CHAT,
+        first_responded_at__isnull=True,
+        deflected_at__isnull=True,
+    ) & (Q(resolved_at__isnull=False) | Q(closed_at__isnull=False))
+
+
+def chats_queued_q() -> Q:
+    """Chats that waited for a person: answered by one, or abandoned."""
+    return Q(channel=Channel.CHAT, first_responded_at__isnull=False) | chats_abandoned_q()
+
+
+def chat_patience(*, start: datetime, end: datetime) -> dict[str, Any]:
+    """The learners' patience in the chat queue, over the chats created between ``start``
+    and ``end`` that waited for a person: with exponential patience, its maximum-likelihood
+    mean is the total time all of them waited (the answered ones' waits are patience not
+    yet run out) divided by the number who left. ``patience_seconds`` is None when nobody
+    left (patience not measurable: Erlang C then). One query."""
+    row = Ticket.objects.filter(
+        chats_queued_q(), created_at__gte=start, created_at__lt=end, merged_into__isnull=True
+    ).aggregate(
+        queued=Count("pk"),
+        abandoned=Count("pk", filter=chats_abandoned_q()),
+        waited=Sum(_CHAT_QUEUE_SECONDS),
+    )
+    queued, abandoned = row["queued"], row["abandoned"]
+    waited = max(float(row["waited"] or 0.0), 0.0)
+    return {
+        "queued": queued,
+        "abandoned": abandoned,
+        "abandoned_pct": round(100.0 * abandoned / queued, 1) if queued else None,
+        "patience_seconds": round(waited / abandoned, 1) if abandoned and waited > 0 else None,
+    }
+
+
+def chat_handle_seconds(*, start: datetime, end: datetime) -> tuple[float | None, int]:
+    """A chat seat's time per answered chat: the mean from the first reply by a person to
+    the resolution, over the chats resolved between ``start`` and ``end``; and the chats it
+    rests on (None without any). One query."""
+    row = Ticket.objects.filter(
+        channel=Channel.CHAT,
+        first_responded_at__isnull=False,
+        resolved_at__gte=start,
+        resolved_at__lt=end,
+        merged_into__isnull=True,
+    ).aggregate(n=Count("pk"), mean=Avg(SecondsBetween("resolved_at", "first_responded_at")))
+    if not row["n"]:
+        return None, 0
+    return max(float(row["mean"] or 0.0), 1.0), row["n"]
+
+
+def chat_capacity_mean() -> float:
+    """The mean concurrent-chat capacity of the active agents who take chats (1 without any)."""
+    value = AgentProfile.objects.filter(user__is_active=True, chat_capacity__gt=0).aggregate(mean=Avg("chat_capacity"))[
+        "mean"
+    ]
+    return float(value) if value else 1.0
+
+
+def chat_agents_needed(
+    *,
+    arrivals_per_hour: float,
+    handle_seconds: float,
+    patience_seconds: float | None,
+    target_seconds: float,
+    target_share: float,
+    capacity: float,
+) -> int:
+    """Agents for live chat: the seats Erlang A needs (Erlang C when patience is unknown),
+    divided by the agents' mean chat capacity, rounded up."""
+    seats = agents_needed(
+        arrivals_per_hour=arrivals_per_hour,
+        handle_seconds=handle_seconds,
+        target_seconds=target_seconds,
+        target_share=target_share,
+        patience_seconds=patience_seconds,
+    )
+    return math.ceil(seats / max(capacity, 1.0) - 1e-9) if seats else 0
+
+
 def agents_available(hours: list[datetime]) -> list[int]:
     """Agents available at each hour: the agents marked available now, in the hours the
     support calendar (the normal priority's business hours) is open; 0 when it is closed.
-    The one place live presence will plug in."""
+    A plan for the week: who is online this minute (presence) is routing's concern."""
     available = AgentProfile.objects.filter(is_available=True, user__is_active=True).count()
     policy = SLAPolicy.objects.select_related("business_hours").filter(priority="normal").first()
     hours_row: BusinessHours | None = policy.business_hours if policy else None
@@ -254,12 +363,27 @@ def week_start_of(day: date) -> datetime:
 def staffing_forecast_data(*, today: date | None = None) -> dict[str, Any]:
     """This week's forecast (from Monday), from the ``HISTORY_WEEKS`` weeks before it: the
     arrivals per hour, the agent work per ticket and the forecast's error on held-back
-    weeks. What beat stores (``StaffingForecast``); independent of the manager's target.
-    Three queries."""
+    weeks, for every channel but chat; and for live chat (``chat``, None without chats in
+    the history) its own arrivals, conversation time and patience. What beat stores
+    (``StaffingForecast``); independent of the manager's targets. Seven queries."""
     week_start = week_start_of(today or timezone.localdate())
     history_start = week_start - timedelta(weeks=HISTORY_WEEKS)
-    history = hourly_arrivals(start=history_start, weeks=HISTORY_WEEKS)
+    history = hourly_arrivals(start=history_start, weeks=HISTORY_WEEKS, chat=False)
     seconds, sample = handle_seconds(start=history_start, end=week_start)
+    chats = hourly_arrivals(start=history_start, weeks=HISTORY_WEEKS, chat=True)
+    chat = None
+    if sum(chats):
+        chat_seconds, chat_sample = chat_handle_seconds(start=history_start, end=week_start)
+        chat = {
+            "arrivals": [round(value, 4) for value in forecast_week(chats)],
+            "history_chats": int(sum(chats)),
+            "handle_seconds": chat_seconds
+            if chat_seconds is not None
+            else settings.HELPDESK_STAFFING_MINUTES_PER_REPLY * 60.0,
+            "handle_sample": chat_sample,
+            **chat_patience(start=history_start, end=week_start),
+            "error": forecast_error(chats),
+        }
     return {
         "week_start": week_start,
         "arrivals": [round(value, 4) for value in forecast_week(history)],
@@ -267,6 +391,7 @@ def staffing_forecast_data(*, today: date | None = None) -> dict[str, Any]:
         "handle_sample": sample,
         "history_tickets": int(sum(history)),
         "error": forecast_error(history),
+        "chat": chat,
     }
 
 
@@ -276,22 +401,48 @@ class StaffingPlan:
     rows: list[dict[str, Any]]
 
 
-def staffing_plan(forecast: Any, *, target_seconds: float, target_share: float) -> StaffingPlan:
-    """A stored week's forecast (``StaffingForecast``), hour by hour: the arrivals, the
-    agents Erlang C needs for the target, and the agents available now."""
+def staffing_plan(
+    forecast: Any,
+    *,
+    target_seconds: float,
+    target_share: float,
+    chat_target_seconds: float = 60.0,
+    chat_target_share: float = 0.8,
+) -> StaffingPlan:
+    """A stored week's forecast (``StaffingForecast``), hour by hour: the arrivals and the
+    agents Erlang C needs for the target (every channel but chat); the chats and the agents
+    Erlang A needs for the chat target; their sum; and the agents available now."""
     hours = [forecast.week_start + timedelta(hours=index) for index in range(HOURS_A_WEEK)]
-    rows = [
-        {
-            "at": moment,
-            "arrivals": round(arrivals, 2),
-            "needed": agents_needed(
-                arrivals_per_hour=arrivals,
-                handle_seconds=forecast.handle_seconds,
-                target_seconds=target_seconds,
-                target_share=target_share,
-            ),
-            "available": free,
-        }
-        for moment, arrivals, free in zip(hours, forecast.arrivals, agents_available(hours), strict=True)
-    ]
+    chat = forecast.chat or {}
+    chat_arrivals = chat.get("arrivals") or [0.0] * HOURS_A_WEEK
+    capacity = chat_capacity_mean() if chat else 1.0
+    rows = []
+    for moment, arrivals, chats, free in zip(
+        hours, forecast.arrivals, chat_arrivals, agents_available(hours), strict=True
+    ):
+        needed = agents_needed(
+            arrivals_per_hour=arrivals,
+            handle_seconds=forecast.handle_seconds,
+            target_seconds=target_seconds,
+            target_share=target_share,
+        )
+        chat_needed = chat_agents_needed(
+            arrivals_per_hour=chats,
+            handle_seconds=chat.get("handle_seconds") or 60.0,
+            patience_seconds=chat.get("patience_seconds"),
+            target_seconds=chat_target_seconds,
+            target_share=chat_target_share,
+            capacity=capacity,
+        )
+        rows.append(
+            {
+                "at": moment,
+                "arrivals": round(arrivals, 2),
+                "needed": needed,
+                "chat_arrivals": round(chats, 2),
+                "chat_needed": chat_needed,
+                "total_needed": needed + chat_needed,
+                "available": free,
+            }
+        )
     return StaffingPlan(forecast=forecast, rows=rows)
