@@ -33,7 +33,14 @@ from .lifecycle import (
 from .macros import ticket_macro_apply
 from .notifications import notify
 from .refunds import refund_approve, refund_reject, refund_request_open
-from .routing import chat_open_count, routing_candidates, routing_choose, ticket_route, ticket_transfer
+from .routing import (
+    chat_open_count,
+    routing_candidates,
+    routing_choose,
+    ticket_route,
+    ticket_route_now,
+    ticket_transfer,
+)
 from .sla import sla_breaches_mark
 from .surveys import csat_record, nps_offer_due, nps_record
 
@@ -72,6 +79,7 @@ __all__ = [
     "ticket_open",
     "ticket_reply",
     "ticket_route",
+    "ticket_route_now",
     "ticket_status_set",
     "ticket_transfer",
     "tickets_close_resolved",

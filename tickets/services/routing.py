@@ -133,6 +133,15 @@ def ticket_route(*, ticket: Ticket, reason: str = "") -> User | None:
     return chosen
 
 
+@transaction.atomic
+def ticket_route_now(*, ticket: Ticket, reason: str = "") -> User | None:
+    """``ticket_route`` in its own transaction, with the row lock taken here: what a caller
+    outside the services calls (a live chat handed over by the bot to a person). Returns the
+    agent, or None when nobody can take it (the ticket stays unassigned, in the queue)."""
+    ticket = ticket_lock(ticket=ticket)
+    return ticket_route(ticket=ticket, reason=reason)
+
+
 def ticket_transfer(
     *,
     ticket: Ticket,

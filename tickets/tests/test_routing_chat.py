@@ -17,6 +17,7 @@ from tickets.services import (
     TransferError,
     chat_open_count,
     routing_candidates,
+    ticket_route_now,
     ticket_transfer,
 )
 from tickets.tests.factories import open_ticket
@@ -178,3 +179,16 @@ def test_transfer_to_tier_2_needs_a_reason(tier1_agent):
 def test_the_idle_limit_is_a_setting():
     online(agent("short@example.com"), idle=90)
     assert chat().assignee is None
+
+
+def test_a_chat_opened_without_routing_is_routed_at_the_hand_over():
+    # the widget opens the chat for the bot (no routing), then hands it over to a person
+    ticket = chat(route=False)
+    assert ticket.assignee is None
+    assert ticket_route_now(ticket=ticket, reason="hand-over") is None  # nobody online yet
+    present = online(agent("present@example.com"))
+    assert ticket_route_now(ticket=ticket, reason="hand-over") == present
+    ticket.refresh_from_db()
+    assert ticket.assignee == present
+    event = TicketEvent.objects.filter(ticket=ticket, type="tickets.ticket.assigned").get()
+    assert (event.reason, event.data["automatic"]) == ("hand-over", True)
