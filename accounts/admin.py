@@ -112,7 +112,7 @@ class AgentProfileForm(forms.ModelForm):
 
     class Meta:
         model = AgentProfile
-        fields = ["user", "tier", "takes_tier1", "is_available"]
+        fields = ["user", "tier", "takes_tier1", "is_available", "chat_capacity"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -127,7 +127,8 @@ class AgentProfileForm(forms.ModelForm):
 @admin.register(AgentProfile)
 class AgentProfileAdmin(admin.ModelAdmin):
     form = AgentProfileForm
-    list_display = ["user", "tier", "takes_tier1", "is_available", "last_assigned_at"]
+    list_display = ["user", "tier", "takes_tier1", "is_available", "chat_capacity", "last_seen_at", "last_assigned_at"]
+    list_editable = ["chat_capacity"]
     list_filter = ["tier", "is_available", "skills"]
     search_fields = ["user__email", "user__name"]
     autocomplete_fields = ["user"]

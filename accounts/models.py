@@ -11,6 +11,7 @@
 - ``LearningActivity``: learning per enrollment per day (minutes, sessions).
 """
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -118,6 +119,25 @@ class AgentTier(models.IntegerChoices):
     TIER_2 = 2, _("Tier 2")
 
 
+class Presence(models.TextChoices):
+    """An agent's presence, from their desk pages' heartbeats (see ``AgentProfile.presence``)."""
+
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
+
+
+def presence_online_q(*, now: datetime) -> Q:
+    """AgentProfile rows whose agent is online at ``now``: available, a desk page heard from
+    within ``HELPDESK_PRESENCE_OFFLINE_MINUTES`` and input within
+    ``HELPDESK_PRESENCE_AWAY_MINUTES``. The condition routing filters live chats on."""
+    return Q(
+        is_available=True,
+        last_seen_at__gte=now - timedelta(minutes=settings.HELPDESK_PRESENCE_OFFLINE_MINUTES),
+        last_active_at__gte=now - timedelta(minutes=settings.HELPDESK_PRESENCE_AWAY_MINUTES),
+    )
+
+
 class AgentProfile(models.Model):
     """An agent's tier and routing state.
 
@@ -138,6 +158,16 @@ class AgentProfile(models.Model):
     is_available = models.BooleanField(_("available"), default=True)
     availability_changed_at = models.DateTimeField(_("availability changed at"), default=timezone.now)
     last_assigned_at = models.DateTimeField(_("last assigned at"), null=True, blank=True)
+    chat_capacity = models.PositiveSmallIntegerField(
+        _("concurrent chats"),
+        default=3,
+        help_text=_("Routing gives this agent a new live chat only while they have fewer open chats than this."),
+    )
+    # Presence, reported by the desk pages (throttled to one write a minute, see
+    # accounts.services.agent_presence_record): the last heartbeat of an open desk page, and
+    # the last keyboard or pointer input on one.
+    last_seen_at = models.DateTimeField(_("last heartbeat from the desk"), null=True, blank=True)
+    last_active_at = models.DateTimeField(_("last input on the desk"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -149,6 +179,18 @@ class AgentProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_tier_display()})"
+
+    def presence(self, *, now: datetime) -> str:
+        """Offline when no desk page has reported within ``HELPDESK_PRESENCE_OFFLINE_MINUTES``;
+        away when the agent set themselves away (not available) or has not touched a desk
+        page within ``HELPDESK_PRESENCE_AWAY_MINUTES``; online otherwise."""
+        offline_after = timedelta(minutes=settings.HELPDESK_PRESENCE_OFFLINE_MINUTES)
+        if self.last_seen_at is None or now - self.last_seen_at > offline_after:
+            return Presence.OFFLINE
+        away_after = timedelta(minutes=settings.HELPDESK_PRESENCE_AWAY_MINUTES)
+        if not self.is_available or self.last_active_at is None or now - self.last_active_at > away_after:
+            return Presence.AWAY
+        return Presence.ONLINE
 
     def works_tier(self, tier: int) -> bool:
         """Whether this agent may act on tickets of ``tier``."""

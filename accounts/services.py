@@ -3,12 +3,13 @@
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DateTimeField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .models import AgentProfile, AgentTier, ApiToken, ApiTokenScope, CustomerProfile, Role, User
@@ -108,6 +109,31 @@ def agent_availability_set(*, agent: AgentProfile, available: bool) -> AgentProf
         agent.availability_changed_at = timezone.now()
         agent.save(update_fields=["is_available", "availability_changed_at", "updated_at"])
     return agent
+
+
+# Presence heartbeats write an agent's row at most this often (seconds), however many desk
+# pages they keep open: the pages report every PRESENCE_HEARTBEAT_SECONDS.
+PRESENCE_WRITE_EVERY_SECONDS = 60
+PRESENCE_HEARTBEAT_SECONDS = 30
+
+
+def agent_presence_record(*, user: User, idle_seconds: float, now: datetime | None = None) -> AgentProfile | None:
+    """A desk page of ``user`` reports it is open, with ``idle_seconds`` since its last
+    keyboard or pointer input; returns the agent's profile as it stands (None for someone
+    who is not an agent).
+
+    Throttled: one conditional UPDATE that writes only when the agent's last heartbeat is
+    at least ``PRESENCE_WRITE_EVERY_SECONDS`` old, so an agent costs at most one write a
+    minute however many pages they keep open. The last activity never moves back (an idle
+    tab does not hide the one being worked in)."""
+    now = now or timezone.now()
+    idle = timedelta(seconds=min(max(float(idle_seconds), 0.0), 7 * 24 * 3600))
+    active = Value(now - idle, output_field=DateTimeField())
+    stale = Q(last_seen_at__isnull=True) | Q(last_seen_at__lte=now - timedelta(seconds=PRESENCE_WRITE_EVERY_SECONDS))
+    AgentProfile.objects.filter(stale, user_id=user.pk).update(
+        last_seen_at=now, last_active_at=Greatest(Coalesce("last_active_at", active), active)
+    )
+    return AgentProfile.objects.filter(user_id=user.pk).first()
 
 
 def user_language_set(*, user: User, language: str) -> User:

@@ -77,6 +77,9 @@ class StaffingForecast(models.Model):
     handle_sample = models.PositiveIntegerField(_("resolved tickets the work rests on"))
     history_tickets = models.PositiveIntegerField(_("tickets in the history"))
     error = models.JSONField(_("forecast error on held-back weeks"), null=True, blank=True)
+    # Live chat apart (Erlang A): its arrivals per hour, conversation time, patience and
+    # abandonment (analytics.staffing.staffing_forecast_data); empty without chats.
+    chat = models.JSONField(_("live chat forecast"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
 
     class Meta:

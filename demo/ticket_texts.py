@@ -1534,7 +1534,8 @@ PRIORITY_WEIGHTS = {  # low, normal, high, urgent
     "other": (40, 55, 5, 0),
 }
 PRIORITIES = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
-CHANNEL_WEIGHTS = ((Channel.WEB, 46), (Channel.EMAIL, 22), (Channel.API, 18), (Channel.PHONE, 14))
+# Refund requests use the first three (a form, a mail, the app); live chat is a few %.
+CHANNEL_WEIGHTS = ((Channel.WEB, 46), (Channel.EMAIL, 22), (Channel.API, 18), (Channel.PHONE, 14), (Channel.CHAT, 6))
 
 PHONE_PREFIX = {"zh-hans": "【电话记录】客户来电反映：", "en": "[Phone call] The customer says: "}
 
@@ -1795,3 +1796,40 @@ COMPANIES = {
 }
 FALLBACK_COURSE = {"zh-hans": "之前买的课程", "en": "my courses"}
 NO_REPLY_RESOLUTION = {"zh-hans": "客户 3 天未回复，按流程标记为已解决", "en": "No reply from the customer for 3 days"}
+
+
+# Live chat (channel chat): the bot's word when it cannot answer, the learner asking for a
+# person (转人工), the agent's short lines, and why a chat left unanswered was closed.
+CHAT_BOT_HELLO = {
+    "zh-hans": (
+        "您好，我是智能助手。这个问题需要人工客服处理，正在为您转接，请稍候。",
+        "您好！我暂时无法回答这个问题，已为您转接人工客服，请稍等片刻。",
+    ),
+    "en": (
+        "Hi, I'm the assistant. This one needs a person: I'm passing you to an agent, one moment please.",
+        "Hello! I can't answer that myself, so I've asked an agent to join. Please hold on a moment.",
+    ),
+}
+CHAT_HANDOVER = {
+    "zh-hans": ("没有解决，转人工。", "这些文章没用，我要找人工客服。", "人工客服"),
+    "en": ("That didn't help. Talk to a person, please.", "Can I speak to an agent?", "Agent please"),
+}
+CHAT_AGENT_HELLO = {
+    "zh-hans": ("您好，我是客服，正在为您查看，请稍等。", "您好，收到您的问题了，我马上帮您看一下。"),
+    "en": ("Hi, I'm with support. Let me look into this for you.", "Hello, thanks for waiting. Checking this now."),
+}
+CHAT_THANKS = {
+    "zh-hans": ("好的，谢谢！", "可以了，谢谢你们。", "明白了，辛苦了。"),
+    "en": ("Great, thanks!", "That works, thank you.", "Got it, thanks for the help."),
+}
+CHAT_BYE = {
+    "zh-hans": ("不客气，祝您学习愉快！还有问题随时来找我们。", "好的，那这次会话先结束了，祝您学习顺利！"),
+    "en": (
+        "You're welcome, enjoy the course! We're here if anything else comes up.",
+        "Glad it's sorted. Have a good day!",
+    ),
+}
+CHAT_LEFT_RESOLUTION = {
+    "zh-hans": "客户在人工客服接待前离开了会话",
+    "en": "The customer left the chat before an agent answered",
+}

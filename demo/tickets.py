@@ -13,7 +13,9 @@ What a ticket looks like
     priority's policy and business hours, paused while pending, breaches marked by the
     every-minute job), refunds decided by tier 2 or a manager (approved ones update the
     order, never above what is refundable), auto-close after
-    ``HELPDESK_CLOSE_RESOLVED_AFTER_DAYS`` by the hourly job, and CSAT ratings. Every step
+    ``HELPDESK_CLOSE_RESOLVED_AFTER_DAYS`` by the hourly job, and CSAT ratings. Live chats
+    (a few %, in the support hours) play in seconds: the bot's answer or hand-over, an agent
+    within the learner's patience or an abandoned chat, a short exchange, a rating. Every step
     appends the event the service would append. Steps later than now do not happen, so
     old tickets end closed and recent ones are new, open or pending.
 
@@ -90,6 +92,12 @@ from tickets.sla_clock import BusinessCalendar, _open_intervals, add_business_mi
 from .ticket_texts import (
     CATEGORY_WEIGHTS,
     CHANNEL_WEIGHTS,
+    CHAT_AGENT_HELLO,
+    CHAT_BOT_HELLO,
+    CHAT_BYE,
+    CHAT_HANDOVER,
+    CHAT_LEFT_RESOLUTION,
+    CHAT_THANKS,
     COMPANIES,
     CSAT_COMMENTS,
     DEVICES,
@@ -159,6 +167,14 @@ AUTO_ANSWER_TEXT = {
     "{articles}\n\nIf one of them solves your problem, choose “Solved” on your ticket page. If not, choose “Not "
     "solved” and an agent will take it from here; you lose no time in the queue.",
 }
+# Live chats: the bot answers with articles (auto-answerable categories; else it hands over
+# at once), the learner confirms or asks for a person; an agent answers after a log-normal
+# wait (median CHAT_ANSWER_SECONDS) unless the learner's patience (exponential, mean
+# CHAT_PATIENCE_SECONDS) runs out first: the chat is abandoned, closed by the system.
+CHAT_BOT_ANSWERS, CHAT_BOT_SOLVED = 0.6, 0.35
+CHAT_ANSWER_SECONDS, CHAT_ANSWER_SPREAD = 25.0, 0.8
+CHAT_PATIENCE_SECONDS = 90.0
+CHAT_RATED = 0.5  # learners who rate at the end of a chat (the widget asks)
 # When tickets come: over the year, twice as many now as a year ago (the customer base
 # grows); a quarter of the first RECENT_FIRST tickets in the last days, so that even a
 # small demo has a live queue.
@@ -258,8 +274,8 @@ class _Row:
 
 @dataclass
 class _Policy:
-    first_response: int
-    resolution: int
+    first_response: float  # minutes
+    resolution: float
     clock: _FastClock
 
 
@@ -294,6 +310,7 @@ class _Context:
         self.wall = _FastClock(None, *span)
         clocks: dict[int | None, _FastClock] = {}
         self.policies: dict[str, _Policy] = {}
+        self.chat_policies: dict[str, _Policy] = {}
         for policy in SLAPolicy.objects.select_related("business_hours"):
             key = policy.business_hours_id
             if key not in clocks:
@@ -301,6 +318,8 @@ class _Context:
             self.policies[policy.priority] = _Policy(
                 policy.first_response_minutes, policy.resolution_minutes, clocks[key]
             )
+            # A chat's targets, in seconds (as fractional minutes), on the same clock.
+            self.chat_policies[policy.priority] = _Policy(*policy.targets_minutes(Channel.CHAT), clocks[key])
         self.categories = dict(Category.objects.values_list("slug", "pk"))
         normal = self.policies.get(Priority.NORMAL)
         self.support_hours = normal.clock if normal else self.wall  # when phones are answered
@@ -453,7 +472,7 @@ class _Story:
         )
         self.is_complaint = category == COMPLAINT
         self.category = category
-        self.policy = ctx.policies.get(priority)
+        self.policy = (ctx.chat_policies if channel == Channel.CHAT else ctx.policies).get(priority)
         self.clock = self.policy.clock if self.policy else ctx.wall  # agents work the policy's hours
         self.ticket = _Row(**ctx.ticket_defaults)
         self.ticket.__dict__.update(
@@ -478,8 +497,8 @@ class _Story:
         self.cursor = created
         self.running_since = created
         self.stopped = False
-        self.agent_channel = Channel.EMAIL if channel == Channel.EMAIL else Channel.WEB
-        self.customer_channel = channel if channel in (Channel.EMAIL, Channel.API) else Channel.WEB
+        self.agent_channel = channel if channel in (Channel.EMAIL, Channel.CHAT) else Channel.WEB
+        self.customer_channel = channel if channel in (Channel.EMAIL, Channel.API, Channel.CHAT) else Channel.WEB
         self._due_set()
 
     # -- helpers --------------------------------------------------------------------
@@ -853,6 +872,22 @@ class _Story:
         self._event("tickets.csat.recorded", self.customer.pk, rating=rating)
         return True
 
+    def bot_says(self, when: datetime, body: str) -> bool:
+        """The chat bot's message that changes nothing (it hands over to a person)."""
+        if not self._at(when):
+            return False
+        self._message(None, body, channel=Channel.CHAT, is_automatic=True)
+        return True
+
+    def chat_left(self, when: datetime) -> bool:
+        """The learner left the chat before a person answered: the system resolves it (an
+        abandoned chat, docs/metrics.md); the hourly job closes it later."""
+        if not self._at(when) or self.ticket.status not in ACTIVE_STATUSES:
+            return False
+        self._status(Status.RESOLVED, None, resolution=CHAT_LEFT_RESOLUTION[self.lang])
+        self._save()
+        return True
+
     def finish(self) -> None:
         """Breaches the job has marked up to now."""
         self._breaches(self.ctx.now)
@@ -880,6 +915,9 @@ def _play(story: _Story) -> None:
     (open / on hold); internal notes, a manual escalation now and then, the customer's
     answer or silence, the resolution; refunds go to a decision."""
     rnd, ticket, template = story.rnd, story.ticket, story.template
+    if ticket.channel == Channel.CHAT:
+        _play_chat(story)
+        return
     phone = ticket.channel == Channel.PHONE
     start = ticket.created_at
     if (
@@ -961,6 +999,54 @@ def _play(story: _Story) -> None:
         at, body = story.work(story.cursor, 2 * _agent_minutes(rnd)), story.fill(template.final)
     if story.agent_reply(at, body, Status.RESOLVED, resolution=story.summary()):
         _after_resolution(story)
+
+
+def _play_chat(story: _Story) -> None:
+    """A live chat, in seconds and minutes: the bot first (articles, or a hand-over), then
+    an agent unless the learner leaves first; a short exchange, the agent closes it, and
+    the learner may rate it."""
+    rnd, ticket, template = story.rnd, story.ticket, story.template
+    bot_at = ticket.created_at + timedelta(seconds=rnd.uniform(1, 4))
+    if story.category in AUTO_ANSWERABLE and ticket.tier == 1 and rnd.random() < CHAT_BOT_ANSWERS:
+        if not story.auto_answer(bot_at):
+            return
+        if rnd.random() < CHAT_BOT_SOLVED:
+            if story.answer_confirm(story.cursor + timedelta(seconds=rnd.uniform(20, 120)), solved=True):
+                _chat_end(story)
+            return
+        if not story.customer_reply(story.cursor + timedelta(seconds=rnd.uniform(15, 90)), story.pick(CHAT_HANDOVER)):
+            return
+    elif not story.bot_says(bot_at, story.pick(CHAT_BOT_HELLO)):
+        return
+    queued = story.cursor
+    wait = rnd.lognormvariate(math.log(CHAT_ANSWER_SECONDS), CHAT_ANSWER_SPREAD)
+    patience = rnd.expovariate(1 / CHAT_PATIENCE_SECONDS)
+    if patience < wait:
+        if story.chat_left(queued + timedelta(seconds=patience)):
+            story.auto_close()
+        return
+
+    def later(low: float, high: float) -> datetime:
+        return story.cursor + timedelta(seconds=rnd.uniform(low, high))
+
+    if not (
+        story.agent_reply(queued + timedelta(seconds=wait), story.pick(CHAT_AGENT_HELLO))
+        and story.agent_reply(later(30, 120), story.fill(template.reply))
+        and story.customer_reply(later(20, 90), story.fill(template.follow_up))
+        and story.agent_reply(later(60, 300), story.fill(template.final))
+        and story.customer_reply(later(10, 40), story.pick(CHAT_THANKS))
+        and story.agent_reply(later(5, 30), story.pick(CHAT_BYE), Status.RESOLVED, resolution=story.summary())
+    ):
+        return
+    _chat_end(story)
+
+
+def _chat_end(story: _Story) -> None:
+    """After a chat is resolved: a rating from some learners (the widget asks at once),
+    then the hourly job closes it."""
+    if story.rnd.random() < CHAT_RATED and not story.rate(story.cursor + timedelta(seconds=story.rnd.uniform(5, 60))):
+        return
+    story.auto_close()
 
 
 def _play_refund(story: _Story, first_at: datetime) -> None:
@@ -1225,6 +1311,9 @@ def _story_make(
     if channel == Channel.PHONE:  # calls come while the support line is open
         called = ctx.support_hours.add(created, rnd.uniform(1, 45))
         created, channel = (called, channel) if called <= hi else (created, Channel.WEB)
+    elif channel == Channel.CHAT:  # so do chats (outside the hours they become e-mail)
+        opened = ctx.support_hours.add(created, rnd.uniform(0.1, 30))
+        created, channel = (opened, channel) if opened <= hi else (created, Channel.EMAIL)
     values = _values(ctx, rnd, customer, order, course)
     story = _Story(
         ctx,

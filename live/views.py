@@ -29,10 +29,12 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import User
+from accounts.models import Presence, User
 from accounts.roles import ACCESS_DESK
+from accounts.services import agent_presence_record
 from helpdesk.access import SurfaceAccessMixin
 from helpdesk.events import EVENT_SETTLE_SECONDS
 from helpdesk.models import Event
@@ -251,3 +253,35 @@ class PresenceView(SurfaceAccessMixin, View):
         ticket = ticket_get_visible(actor=request.user, pk=ticket_id)
         presence_record(ticket=ticket, user=request.user, state=state)
         return HttpResponse(status=204)
+
+
+class AgentHeartbeatView(SurfaceAccessMixin, View):
+    """``POST /live/heartbeat/`` with ``idle`` (seconds since the page's last keyboard or
+    pointer input): every desk page reports itself open (see static/js/desk-presence.js).
+    Recorded on the agent's profile in accounts (at most one write a minute), where routing
+    reads it; answers the agent's presence as routing sees it. 204 for a desk user who is
+    not an agent (no presence to show)."""
+
+    http_method_names = ["post"]
+    required_permission = ACCESS_DESK
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            idle = float(request.POST.get("idle", ""))
+        except ValueError:
+            return HttpResponseBadRequest()
+        if not 0 <= idle < float("inf"):
+            return HttpResponseBadRequest()
+        now = timezone.now()
+        agent = agent_presence_record(user=request.user, idle_seconds=idle, now=now)
+        if agent is None:
+            return HttpResponse(status=204)
+        status = agent.presence(now=now)
+        return JsonResponse(
+            {
+                "status": status,
+                "label": str(Presence(status).label),
+                "available": agent.is_available,
+                "toggle": _("Set me away") if agent.is_available else _("Set me available"),
+            }
+        )

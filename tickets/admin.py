@@ -37,7 +37,14 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(SLAPolicy)
 class SLAPolicyAdmin(admin.ModelAdmin):
-    list_display = ["priority", "first_response_minutes", "resolution_minutes", "business_hours"]
+    list_display = [
+        "priority",
+        "first_response_minutes",
+        "resolution_minutes",
+        "chat_first_response_seconds",
+        "chat_resolution_seconds",
+        "business_hours",
+    ]
 
 
 @admin.register(BusinessHours)

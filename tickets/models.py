@@ -311,6 +311,12 @@ class SLAPolicy(models.Model):
         verbose_name=_("business hours"),
         help_text=_("Empty: the clock runs around the clock."),
     )
+    # Live chat (channel ``chat``) is answered in seconds, not hours: its own targets, on the
+    # same clock (business hours, pauses). Empty: chats use the minute targets above.
+    chat_first_response_seconds = models.PositiveIntegerField(
+        _("chat first response target (seconds)"), null=True, blank=True
+    )
+    chat_resolution_seconds = models.PositiveIntegerField(_("chat resolution target (seconds)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("SLA policy")
@@ -320,11 +326,28 @@ class SLAPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(resolution_minutes__gte=models.F("first_response_minutes")),
                 name="sla_resolution_after_first_response",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(chat_first_response_seconds__isnull=True)
+                | Q(chat_resolution_seconds__isnull=True)
+                | Q(chat_resolution_seconds__gte=models.F("chat_first_response_seconds")),
+                name="sla_chat_resolution_after_first_response",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.get_priority_display())
+
+    def targets_minutes(self, channel: str) -> tuple[float, float]:
+        """First-response and resolution targets in (possibly fractional) minutes for a
+        ticket of ``channel``: a chat's targets in seconds when set, else the minutes."""
+        first, resolution = float(self.first_response_minutes), float(self.resolution_minutes)
+        if channel == Channel.CHAT:
+            if self.chat_first_response_seconds is not None:
+                first = self.chat_first_response_seconds / 60
+            if self.chat_resolution_seconds is not None:
+                resolution = self.chat_resolution_seconds / 60
+        return first, resolution
 
 
 class CannedResponse(models.Model):

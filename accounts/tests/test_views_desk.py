@@ -68,3 +68,17 @@ def test_language_switch_remembers_the_choice(anon_client):
     assert "帮助中心" in anon_client.get(reverse("help:home")).content.decode()
     anon_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "How can we help you?" in anon_client.get(reverse("help:home")).content.decode()
+
+
+def test_an_admin_edits_an_agents_chat_capacity(admin_client_role, tier1_agent):
+    profile = tier1_agent.agent_profile
+    assert profile.chat_capacity == 3  # the default
+    url = reverse("admin:accounts_agentprofile_change", args=[profile.pk])
+    page = admin_client_role.get(url)
+    assert 'name="chat_capacity"' in page.content.decode()
+    response = admin_client_role.post(
+        url, {"user": tier1_agent.pk, "tier": 1, "is_available": "on", "chat_capacity": 5, "skills": []}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    profile.refresh_from_db()
+    assert profile.chat_capacity == 5

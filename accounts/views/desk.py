@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -38,6 +39,10 @@ class AgentAvailabilityView(SurfaceAccessMixin, View):
             messages.success(request, _("You are available: routing may assign you new tickets."))
         else:
             messages.success(request, _("You are away: routing will not assign you new tickets."))
+        # The header's toggle (templates/desk/base.html) comes back to the page it was on.
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
         return redirect("desk:home")
 
 

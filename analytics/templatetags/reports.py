@@ -11,7 +11,10 @@ register = template.Library()
 
 
 def duration(seconds: float) -> str:
-    """A duration as people read it: minutes under an hour, hours under two days, days."""
+    """A duration as people read it: seconds under two minutes (a live chat's first
+    response), minutes under an hour, hours under two days, days."""
+    if seconds < 120:
+        return _("%(value)s s") % {"value": f"{seconds:.0f}"}
     if seconds < 3600:
         return _("%(value)s min") % {"value": f"{seconds / 60:.1f}"}
     if seconds < 2 * 86400:

@@ -115,7 +115,7 @@ def test_key_figures_table_writes_each_change_in_its_figure_s_unit(manager_clien
     [table] = response.context["tables"]
     changes = {row[0]: html for row, (*_, (_numeric, html)) in zip(table.rows, table.cells, strict=True)}
     assert changes[kpis["created"]["label"]] == "+2"
-    assert changes[kpis["first_response_median"]["label"]] == "±0.0 min"  # 12 minutes both days
+    assert changes[kpis["first_response_median"]["label"]] == "±0 s"  # 12 minutes both days
     assert changes[kpis["csat"]["label"]] == "±0.0 pts"  # 50 % both days
 
 
@@ -124,6 +124,7 @@ def test_changes_are_written_in_their_figure_s_unit():
 
     assert Cell(-7716.0, "seconds", change=True).html() == "−2.1 h"  # not "-128.6"
     assert Cell(-300.0, "seconds", change=True).html() == "−5.0 min"
+    assert Cell(-45.0, "seconds", change=True).html() == "−45 s"  # a live chat's answer
     assert Cell(3.25, "pct", change=True).html() == "+3.2 pts"
     assert Cell(-12.5, "money", change=True).html() == "−¥12.50"
     assert Cell(4, "int", change=True).html() == "+4"
@@ -351,3 +352,30 @@ def test_deflection_page_shows_the_searches_that_opened_no_article_grouped_by_to
     assert table.note.startswith("4 of the period's 4 help-center searches opened no article (3 found none)")
     zh = manager_client.get(reverse("reports:deflection"), DAY, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "直播间背景音乐怎么换" in zh
+
+
+def test_live_chat_appears_beside_the_other_channels_in_seconds(manager_client, time_machine):
+    time_machine.move_to(datetime(2026, 3, 12, 9, tzinfo=TZ), tick=False)
+    make_tickets(date(2026, 3, 11))  # web answered in 4 min, e-mail in 20
+    from accounts.tests.factories import CustomerFactory
+    from tickets.choices import Channel
+    from tickets.models import Ticket
+
+    created = datetime(2026, 3, 11, 11, tzinfo=TZ)
+    for seconds in (40, 50):
+        Ticket.objects.create(
+            subject="chat",
+            customer=CustomerFactory(),
+            channel=Channel.CHAT,
+            created_at=created,
+            first_responded_at=created + timedelta(seconds=seconds),
+            resolved_at=created + timedelta(minutes=10),
+        )
+    report_snapshot_compute(granularity="day", period=period_of("day", date(2026, 3, 11)))
+    response = manager_client.get(reverse("reports:times"), {**DAY, "end": "2026-03-11"})
+    tables = {table.name: table for table in response.context["tables"]}
+    rows = {row[0]: row for row in tables["by-channel"].rows}
+    assert sorted(rows) == ["Email", "Live chat", "Web form"]
+    assert rows["Live chat"][1] == 2  # first responses
+    assert rows["Live chat"][2] == pytest.approx(45.0)  # median, in seconds
+    assert "45 s" in response.content.decode()

@@ -1,5 +1,6 @@
 """The staffing page: agents needed per hour of this week (Erlang C on the forecast
-arrivals) beside the agents available, with the forecast's error on held-back weeks."""
+arrivals of every channel but chat, Erlang A on the live chats' with the learners'
+patience) beside the agents available, with the forecast's error on held-back weeks."""
 
 from typing import Any
 
@@ -28,6 +29,16 @@ class StaffingForm(forms.Form):
     target_share = forms.FloatField(
         label=gettext_lazy("Share answered in time (%)"), min_value=1, max_value=99.9, initial=80, required=False
     )
+    chat_target_seconds = forms.FloatField(
+        label=gettext_lazy("Chats answered within (seconds)"), min_value=5, max_value=3600, initial=60, required=False
+    )
+    chat_target_share = forms.FloatField(
+        label=gettext_lazy("Share of chats answered in time (%)"),
+        min_value=1,
+        max_value=99.9,
+        initial=80,
+        required=False,
+    )
 
 
 class StaffingView(SurfaceAccessMixin, View):
@@ -35,10 +46,12 @@ class StaffingView(SurfaceAccessMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = StaffingForm(request.GET or None)
-        minutes, share = 30.0, 80.0
+        minutes, share, chat_seconds, chat_share = 30.0, 80.0, 60.0, 80.0
         if form.is_bound and form.is_valid():
             minutes = form.cleaned_data["target_minutes"] or minutes
             share = form.cleaned_data["target_share"] or share
+            chat_seconds = form.cleaned_data["chat_target_seconds"] or chat_seconds
+            chat_share = form.cleaned_data["chat_target_share"] or chat_share
         forecast = StaffingForecast.objects.filter(week_start=week_start_of(timezone.localdate())).first()
         context: dict[str, Any] = {
             "title": _("Staffing"),
@@ -49,39 +62,74 @@ class StaffingView(SurfaceAccessMixin, View):
         }
         if forecast is None:
             return render(request, "analytics/reports/staffing.html", context)
-        plan = staffing_plan(forecast, target_seconds=minutes * 60, target_share=share / 100)
+        plan = staffing_plan(
+            forecast,
+            target_seconds=minutes * 60,
+            target_share=share / 100,
+            chat_target_seconds=chat_seconds,
+            chat_target_share=chat_share / 100,
+        )
         rows = [
             [
                 f"{timezone.localtime(row['at']):%a %m-%d %H:00}",
                 row["arrivals"],
                 row["needed"],
+                row["chat_arrivals"],
+                row["chat_needed"],
+                row["total_needed"],
                 row["available"],
-                row["available"] - row["needed"],
+                row["available"] - row["total_needed"],
             ]
             for row in plan.rows
         ]
+        note = _(
+            "Erlang C: the fewest agents who answer %(share)s%% of tickets within %(minutes)s minutes, with "
+            "%(handle)s minutes of agent work per ticket (agents' replies per ticket over %(sample)s resolved "
+            "tickets). Available: agents marked available, in the support calendar's open hours."
+        ) % {
+            "share": f"{share:g}",
+            "minutes": f"{minutes:g}",
+            "handle": f"{forecast.handle_seconds / 60:.1f}",
+            "sample": forecast.handle_sample,
+        }
+        chat = forecast.chat
+        if chat:
+            if chat.get("patience_seconds"):
+                note += " " + _(
+                    "Live chat, Erlang A: the fewest chat seats that answer %(share)s%% of chats within %(seconds)s "
+                    "seconds, with %(handle)s seconds of conversation per chat (%(sample)s answered chats) and "
+                    "%(patience)s seconds of mean patience (%(abandoned)s of %(queued)s chats left before a person "
+                    "answered); seats divided by the agents' mean chat capacity."
+                ) % {
+                    "share": f"{chat_share:g}",
+                    "seconds": f"{chat_seconds:g}",
+                    "handle": f"{chat['handle_seconds']:.0f}",
+                    "sample": chat["handle_sample"],
+                    "patience": f"{chat['patience_seconds']:.0f}",
+                    "abandoned": chat["abandoned"],
+                    "queued": chat["queued"],
+                }
+            else:
+                note += " " + _(
+                    "Live chat: no chat was abandoned in the history, so patience cannot be measured; the chat "
+                    "seats are Erlang C's (%(share)s%% within %(seconds)s seconds), divided by the agents' mean chat "
+                    "capacity."
+                ) % {"share": f"{chat_share:g}", "seconds": f"{chat_seconds:g}"}
         table = Table(
             name="staffing",
             title=_("Agents needed and available, per hour of this week"),
             columns=[
                 Column(_("Hour")),
                 Column(_("Tickets forecast"), "num"),
+                Column(_("Agents needed (tickets, Erlang C)"), "int"),
+                Column(_("Chats forecast"), "num"),
+                Column(_("Agents needed (chat, Erlang A)"), "int"),
                 Column(_("Agents needed"), "int"),
                 Column(_("Agents available"), "int"),
                 Column(_("Surplus (−: short)"), "int"),
             ],
             rows=rows,
-            note=_(
-                "Erlang C: the fewest agents who answer %(share)s%% of tickets within %(minutes)s minutes, with "
-                "%(handle)s minutes of agent work per ticket (agents' replies per ticket over %(sample)s resolved "
-                "tickets). Available: agents marked available, in the support calendar's open hours."
-            )
-            % {
-                "share": f"{share:g}",
-                "minutes": f"{minutes:g}",
-                "handle": f"{forecast.handle_seconds / 60:.1f}",
-                "sample": forecast.handle_sample,
-            },
+            note=note,
         )
         if request.GET.get("export") == table.name:
             return table_csv_response(table, filename_prefix="report-staffing")
@@ -89,8 +137,12 @@ class StaffingView(SurfaceAccessMixin, View):
         chart = line_chart(
             _("Agents needed and available"),
             labels,
-            [(_("Agents needed"), [row[2] for row in rows]), (_("Agents available"), [row[3] for row in rows])],
+            [
+                (_("Agents needed"), [row[5] for row in rows]),
+                (_("of which for chat"), [row[4] for row in rows]),
+                (_("Agents available"), [row[6] for row in rows]),
+            ],
             integer=True,
         )
-        context.update(charts=[chart], tables=[table], short_hours=sum(1 for row in rows if row[4] < 0))
+        context.update(charts=[chart], tables=[table], short_hours=sum(1 for row in rows if row[7] < 0))
         return render(request, "analytics/reports/staffing.html", context)

@@ -489,3 +489,44 @@ def test_templates_cover_every_category_in_both_languages():
                 for text in (template.subject, template.first, template.reply, template.follow_up, template.final):
                     assert text.format_map(values)  # no unknown placeholder
                     assert bool(CJK.search(text)) == (language == "zh-hans"), text
+
+
+def test_live_chats_are_a_few_percent_with_bot_agent_ratings_and_abandoned_ones():
+    from analytics.staffing import chats_abandoned_q
+    from tickets.choices import Channel
+
+    _seed(customers=60, tickets=600, seed=14)
+    chats = Ticket.objects.filter(channel=Channel.CHAT).prefetch_related("messages", "events")
+    share = chats.count() / Ticket.objects.count()
+    assert 0.02 <= share <= 0.08, share  # a few % of the tickets
+    languages, kinds = set(), set()
+    for chat in chats:
+        languages.add(chat.customer.language)
+        messages = list(chat.messages.all())
+        assert messages[0].from_customer
+        assert {m.channel for m in messages} == {Channel.CHAT}
+        assert messages[1].is_automatic  # the bot speaks first
+        people = [m for m in messages if not m.from_customer and not m.is_automatic]
+        if chat.first_responded_at is not None:
+            kinds.add("answered")
+            assert people[0].created_at == chat.first_responded_at
+            # an agent answers in seconds, the conversation lasts minutes
+            assert chat.first_responded_at - messages[1].created_at < timedelta(minutes=15)
+            if chat.resolved_at and not chat.reopen_count:
+                assert chat.resolved_at - chat.created_at < timedelta(hours=1)
+        elif chat.deflected_at is not None:
+            kinds.add("bot solved")
+            assert not people
+        elif chat.resolved_at is not None:
+            kinds.add("abandoned")
+            assert not people
+            assert chat.resolution in (
+                "客户在人工客服接待前离开了会话",
+                "The customer left the chat before an agent answered",
+            )
+        # the chat SLA: due in seconds from its creation (plus the time with the bot)
+        assert chat.first_response_due_at - chat.created_at <= timedelta(minutes=10)
+    assert kinds == {"answered", "bot solved", "abandoned"}
+    assert languages == {"zh-hans", "en"}
+    assert chats.filter(chats_abandoned_q()).count() >= 1
+    assert CSATResponse.objects.filter(ticket__channel=Channel.CHAT).exists()

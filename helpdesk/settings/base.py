@@ -366,6 +366,11 @@ HELPDESK_EVENT_ERRORS_PROPAGATE = env.bool("HELPDESK_EVENT_ERRORS_PROPAGATE", de
 # this often (seconds), and re-check their reader's rights at each.
 HELPDESK_LIVE_POLL_SECONDS = env.float("HELPDESK_LIVE_POLL_SECONDS", default=0.25)
 HELPDESK_LIVE_HEARTBEAT_SECONDS = env.float("HELPDESK_LIVE_HEARTBEAT_SECONDS", default=15.0)
+# Agent presence (docs/configuration.md): an agent with a desk page open is "away" after
+# this many minutes without keyboard or pointer input, and "offline" when no desk page has
+# reported for this many minutes. Live chats are routed to online agents only.
+HELPDESK_PRESENCE_AWAY_MINUTES = env.float("HELPDESK_PRESENCE_AWAY_MINUTES", default=5.0)
+HELPDESK_PRESENCE_OFFLINE_MINUTES = env.float("HELPDESK_PRESENCE_OFFLINE_MINUTES", default=3.0)
 # Webhooks out: a subscription failing this many deliveries in a row is disabled.
 HELPDESK_WEBHOOK_DISABLE_AFTER = env.int("HELPDESK_WEBHOOK_DISABLE_AFTER", default=20)
 # Webhooks in: a signed request older (or newer) than this many seconds is refused.

@@ -2,6 +2,7 @@
 channel (help center, desk, API, phone, email, scheduled jobs) goes through these."""
 
 from .errors import (
+    ChatCapacityFull,
     ComplaintNeedsResolution,
     InvalidTransition,
     RefundError,
@@ -9,6 +10,7 @@ from .errors import (
     TicketActionDenied,
     TicketConflict,
     TicketError,
+    TransferError,
 )
 from .escalation import (
     EscalationRule,
@@ -31,12 +33,20 @@ from .lifecycle import (
 from .macros import ticket_macro_apply
 from .notifications import notify
 from .refunds import refund_approve, refund_reject, refund_request_open
-from .routing import routing_candidates, ticket_route
+from .routing import (
+    chat_open_count,
+    routing_candidates,
+    routing_choose,
+    ticket_route,
+    ticket_route_now,
+    ticket_transfer,
+)
 from .sla import sla_breaches_mark
 from .surveys import csat_record, nps_offer_due, nps_record
 
 __all__ = [
     "TRANSITIONS",
+    "ChatCapacityFull",
     "ComplaintNeedsResolution",
     "EscalationRule",
     "InvalidTransition",
@@ -45,6 +55,8 @@ __all__ = [
     "TicketActionDenied",
     "TicketConflict",
     "TicketError",
+    "TransferError",
+    "chat_open_count",
     "ticket_macro_apply",
     "csat_record",
     "escalation_rule_matching",
@@ -56,6 +68,7 @@ __all__ = [
     "refund_reject",
     "refund_request_open",
     "routing_candidates",
+    "routing_choose",
     "sla_breaches_mark",
     "ticket_auto_answer_send",
     "ticket_customer_confirm",
@@ -66,6 +79,8 @@ __all__ = [
     "ticket_open",
     "ticket_reply",
     "ticket_route",
+    "ticket_route_now",
     "ticket_status_set",
+    "ticket_transfer",
     "tickets_close_resolved",
 ]

@@ -2,6 +2,7 @@
 locale cannot leak in); ``code`` is stable for API clients."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class TicketError(Exception):
@@ -45,3 +46,24 @@ class RefundError(TicketError):
 
 class SurveyError(TicketError):
     code = "survey_error"
+
+
+class TransferError(TicketError):
+    code = "transfer_error"
+
+
+class ChatCapacityFull(TransferError):
+    """The agent a chat is transferred to already has as many open chats as they take."""
+
+    code = "chat_capacity_full"
+    status_code = 409
+
+    def __init__(self, *, agent: object, capacity: int) -> None:
+        super().__init__(
+            ngettext(
+                "%(agent)s already has %(capacity)d open chat, their limit: choose someone else or tier 2.",
+                "%(agent)s already has %(capacity)d open chats, their limit: choose someone else or tier 2.",
+                capacity,
+            )
+            % {"agent": agent, "capacity": capacity}
+        )

@@ -156,7 +156,9 @@ def ticket_open(
     if rule is not None:
         ticket.tier = AgentTier.TIER_2
         ticket.escalated_at = ticket.created_at
-    assignee = routing_choose(tier=ticket.tier, category_id=ticket.category_id) if route or rule else None
+    assignee = (
+        routing_choose(tier=ticket.tier, category_id=ticket.category_id, channel=channel) if route or rule else None
+    )
     ticket.assignee = assignee
     ticket.save()
     message = TicketMessage.objects.create(

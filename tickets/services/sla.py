@@ -42,18 +42,18 @@ def policy_for(priority: str) -> SLAPolicy | None:
 
 
 def sla_due_set(ticket: Ticket) -> list[str]:
-    """Compute the due times from created_at, the policy and the time paused. Returns the
-    changed fields (the caller saves them)."""
+    """Compute the due times from created_at, the policy (its chat targets in seconds for a
+    ``chat`` ticket) and the time paused. Returns the changed fields (the caller saves them).
+    A caller that changes a ticket's channel or priority calls it again."""
     policy = policy_for(ticket.priority)
     if policy is None:
         ticket.first_response_due_at = ticket.resolution_due_at = None
     else:
         calendar = calendar_for(policy.business_hours)
         paused = ticket.sla_paused_minutes
-        ticket.first_response_due_at = add_business_minutes(
-            ticket.created_at, policy.first_response_minutes + paused, calendar
-        )
-        ticket.resolution_due_at = add_business_minutes(ticket.created_at, policy.resolution_minutes + paused, calendar)
+        first, resolution = policy.targets_minutes(ticket.channel)  # a chat's are seconds
+        ticket.first_response_due_at = add_business_minutes(ticket.created_at, first + paused, calendar)
+        ticket.resolution_due_at = add_business_minutes(ticket.created_at, resolution + paused, calendar)
     return ["first_response_due_at", "resolution_due_at"]
 
 

@@ -152,6 +152,7 @@ class TicketQueueView(DeskView, TemplateView):
             current_view=data.get("view", ""),
             query_without_page=params.urlencode(),
             sort_links=self._sort_links(params),
+            now=timezone.now(),
         )
         return context
 
@@ -303,6 +304,7 @@ class TicketDetailView(DeskView, TemplateView):
 
 
 SOON = timedelta(hours=1)
+CHAT_SOON = timedelta(seconds=30)
 
 
 def sla_timers(ticket: Ticket, *, now: datetime) -> list[dict[str, Any]]:
@@ -310,6 +312,7 @@ def sla_timers(ticket: Ticket, *, now: datetime) -> list[dict[str, Any]]:
     ``met_late``) with when, ``paused`` while pending, ``breached`` past its due time,
     ``running`` with its due time (``soon`` within the hour), or ``none`` without a target."""
     timers = []
+    live = ticket.channel == Channel.CHAT
     for label, due, done, breached in (
         (
             pgettext("SLA target", "First response"),
@@ -340,7 +343,9 @@ def sla_timers(ticket: Ticket, *, now: datetime) -> list[dict[str, Any]]:
                 "due_at": due,
                 "done_at": done,
                 "state": state,
-                "soon": due is not None and due - now < SOON,
+                "soon": due is not None and due - now < (CHAT_SOON if live else SOON),
+                # A live chat's targets are seconds and minutes: a ticking countdown, not a date.
+                "live": live,
             }
         )
     return timers
