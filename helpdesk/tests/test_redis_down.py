@@ -3,6 +3,7 @@ the browser smoke journeys (help center, ticket submission, sign-in, desk, repor
 the cache degrades to none, and what was to be done waits in the outbox. Once Redis is
 back, a worker delivers it: no ticket and no notification lost."""
 
+import os
 import shutil
 import subprocess
 from contextlib import contextmanager
@@ -66,6 +67,8 @@ def redis_down():
             subprocess.Popen(
                 ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                 stdout=subprocess.DEVNULL,
+                # not under scripts/test-at's libfaketime, which redis-server's allocator cannot start with
+                env={name: value for name, value in os.environ.items() if name != "LD_PRELOAD"},
             )
         )
         import redis
