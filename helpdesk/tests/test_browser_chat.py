@@ -29,8 +29,16 @@ from integrations.services.keys import integration_create
 from accounts.models import AgentProfile
 # One agent free, so routing's choice is the console's agent.
 AgentProfile.objects.filter(user__email="agent2@example.com").update(is_available=False)
-article("视频无法播放怎么办", "请先清除 App 缓存，再重新打开课程视频。如果仍然无法播放，请切换网络后重试。", language="zh-hans")
-article("The video does not play", "Clear the app cache, then open the lesson video again. Still stuck? Switch networks and retry.", language="en")
+article(
+    "视频无法播放怎么办",
+    "请先清除 App 缓存，再重新打开课程视频。如果仍然无法播放，请切换网络后重试。",
+    language="zh-hans",
+)
+article(
+    "The video does not play",
+    "Clear the app cache, then open the lesson video again. Still stuck? Switch networks and retry.",
+    language="en",
+)
 # The chat is answered by people around the clock here, whatever time the test runs.
 BusinessHours.objects.create(name="Chat always", weekly={str(d): [["00:00", "24:00"]] for d in range(7)})
 integration, _key = integration_create(name="Course platform")
