@@ -56,6 +56,8 @@ SUBJECT_CHARS = 80
 TYPING_TYPE = "chat.typing"
 READ_TYPE = "chat.read"
 STATE_TYPE = "chat.state"
+# Typing events are kept this long (hours), then deleted by the nightly prune.
+TYPING_KEEP_HOURS = 24
 
 
 class ChatError(Exception):
@@ -297,6 +299,15 @@ def conversation_typing(*, conversation: Conversation, actor: User | None, by_cu
     return _live_event(
         conversation, TYPING_TYPE, actor=actor, side="customer" if by_customer else "agent", state="typing"
     )
+
+
+def chat_typing_prune(*, now: datetime | None = None) -> int:
+    """Delete typing events older than ``TYPING_KEEP_HOURS``. Idempotent."""
+    now = now or timezone.now()
+    deleted, _ = Event.objects.filter(
+        type=TYPING_TYPE, created_at__lt=now - timedelta(hours=TYPING_KEEP_HOURS)
+    ).delete()
+    return deleted
 
 
 @transaction.atomic

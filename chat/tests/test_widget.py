@@ -335,3 +335,18 @@ def test_the_stream_needs_a_valid_signed_link(started, client):
     link = started.get("conversation/").json()["stream"]
     # the test client speaks WSGI: 204 tells the frame to poll instead
     assert client.get(link).status_code == 204
+
+
+def test_the_nightly_prune_deletes_typing_events_older_than_a_day(started):
+    from chat.tasks import chat_typing_prune_task  # noqa: PLC0415
+
+    with time_machine.travel(datetime(2025, 10, 8, 10, 0, tzinfo=SHANGHAI)):
+        started.post("typing/")
+    started.post("typing/")
+    started.post("read/", {"upto": started.get("conversation/").json()["messages"][-1]["id"]})
+    assert chat_typing_prune_task() == 1
+    assert chat_typing_prune_task() == 0
+    assert sorted(Event.objects.filter(type__startswith="chat.").values_list("type", flat=True)) == [
+        "chat.read",
+        "chat.typing",
+    ]
