@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AgentTier, User
 from helpdesk.events import events_wake
 from helpdesk.models import Event, EventVisibility
+from kb.autoanswer import triage_record
 from kb.search import search_ids
 from kb.selectors import articles_visible_by_id
 from kb.triage import triage_predict
@@ -165,14 +166,7 @@ def _bot_answer(conversation: Conversation, text: str, *, triage: bool) -> Ticke
     if triage:
         prediction = triage_predict(subject=ticket.subject, body=text)
         if prediction is not None:
-            event_log(
-                ticket=ticket,
-                type="tickets.ticket.triaged",
-                category=prediction.label,
-                confidence=round(prediction.confidence, 3),
-                version=prediction.version,
-                out_of_scope=prediction.out_of_scope,
-            )
+            triage_record(ticket=ticket, prediction=prediction)
             category = None if prediction.out_of_scope else Category.objects.filter(slug=prediction.label).first()
             if category is not None and ticket.category_id is None:
                 ticket.category = category
@@ -241,7 +235,9 @@ def conversation_message(
     *, conversation: Conversation, body: str, attachments: Sequence[UploadedFile] = ()
 ) -> TicketMessage:
     """The customer writes. While the bot holds the conversation it answers each question."""
-    conversation = Conversation.objects.select_for_update().select_related("ticket__customer").get(pk=conversation.pk)
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",)).select_related("ticket__customer").get(pk=conversation.pk)
+    )
     _writable(conversation)
     body = body.strip()
     if not body and not attachments:
@@ -269,7 +265,9 @@ def conversation_hand_over(*, conversation: Conversation) -> Conversation:
     assigns the ticket to one and the conversation goes on with them; otherwise the ticket
     stays in the queue, answered by e-mail (the customer gets the usual notifications with
     their sign-in link). Idempotent: a conversation past the bot is returned unchanged."""
-    conversation = Conversation.objects.select_for_update().select_related("ticket__customer").get(pk=conversation.pk)
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",)).select_related("ticket__customer").get(pk=conversation.pk)
+    )
     _writable(conversation)
     if conversation.state != ConversationState.BOT:
         return conversation
@@ -316,7 +314,7 @@ def conversation_read(
 ) -> Conversation:
     """A read receipt: one side has seen the messages up to ``upto`` (a message pk of the
     ticket). Only moves forward; nothing is recorded when nothing changed."""
-    conversation = Conversation.objects.select_for_update().select_related("ticket").get(pk=conversation.pk)
+    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=conversation.pk)
     upto = (
         TicketMessage.objects.filter(ticket_id=conversation.ticket_id, pk__lte=upto)
         .order_by("-pk")
@@ -345,7 +343,9 @@ def conversation_end_by_customer(*, conversation: Conversation) -> Conversation:
     """The customer ends the chat. A chat answered by the bot or an agent is resolved (the
     customer's “solved”: a chat the bot alone answered counts as deflected); one handed to
     e-mail stays open for the agents. Ending twice changes nothing."""
-    conversation = Conversation.objects.select_for_update().select_related("ticket__customer").get(pk=conversation.pk)
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",)).select_related("ticket__customer").get(pk=conversation.pk)
+    )
     if conversation.state == ConversationState.ENDED:
         return conversation
     ticket = conversation.ticket
@@ -363,7 +363,7 @@ def conversation_end_by_customer(*, conversation: Conversation) -> Conversation:
 @transaction.atomic
 def conversation_end_by_agent(*, conversation: Conversation, agent: User, resolution: str = "") -> Conversation:
     """The agent ends the chat and resolves its ticket (complaints need ``resolution``)."""
-    conversation = Conversation.objects.select_for_update().select_related("ticket").get(pk=conversation.pk)
+    conversation = Conversation.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=conversation.pk)
     if conversation.state == ConversationState.ENDED:
         return conversation
     ticket = conversation.ticket

@@ -1,11 +1,8 @@
-import time
-import uuid
-
-import jwt
 import pytest
 from django.test import Client
 
 from integrations.services.keys import integration_create
+from integrations.tests.test_sso import token
 
 
 @pytest.fixture
@@ -15,17 +12,8 @@ def integration(db):
 
 
 def platform_jwt(integration, **claims) -> str:
-    now = int(time.time())
-    body = {
-        "sub": "learner-7",
-        "email": "li.lei@example.cn",
-        "name": "李雷",
-        "iat": now,
-        "exp": now + 300,
-        "jti": uuid.uuid4().hex,
-        **claims,
-    }
-    return jwt.encode(body, integration.jwt_secret, algorithm="HS256")
+    """A learner's sign-in token from the platform (the SSO tests' helper)."""
+    return token(integration, **{"sub": "learner-7", **claims})
 
 
 class Visitor:

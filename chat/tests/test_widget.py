@@ -350,3 +350,24 @@ def test_the_nightly_prune_deletes_typing_events_older_than_a_day(started):
         "chat.read",
         "chat.typing",
     ]
+
+
+def test_the_stream_carries_the_conversations_public_events_only(started):
+    from chat.views.widget import _stream_subscription  # noqa: PLC0415
+    from live.access import LiveEvent  # noqa: PLC0415
+
+    conversation = _conversation(started)
+    link = started.get("conversation/").json()["stream"].split("?s=")[1]
+    subscription = _stream_subscription(link)
+    customer = conversation.ticket.customer_id
+
+    def event(ticket: int, visibility: str = "public") -> LiveEvent:
+        return LiveEvent(
+            id=1, type="t", visibility=visibility, ticket_id=ticket, customer_id=customer, actor_id=None, payload={}
+        )
+
+    assert subscription.wants(event(conversation.ticket_id))
+    # not the desk's events on it (assignment, notes), nor the customer's other tickets
+    assert not subscription.wants(event(conversation.ticket_id, visibility="staff"))
+    assert not subscription.wants(event(conversation.ticket_id + 1000))
+    assert _stream_subscription(link[:-2] + "xx") is None

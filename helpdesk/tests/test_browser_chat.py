@@ -9,13 +9,13 @@ the chat at the end. Once in Chinese (signed in by the platform's JWT) and once 
 import http.server
 import threading
 import time
-import uuid
 from functools import partial
+from types import SimpleNamespace
 
-import jwt
 import pytest
 
 from accounts.tests.factories import PASSWORD
+from integrations.tests.test_sso import token
 from live.tests.site import LiveSite, _free_port
 
 from .test_browser import SCREENSHOTS
@@ -88,16 +88,8 @@ def chat_site(tmp_path_factory):
 
 
 def _platform_jwt(secret: str) -> str:
-    now = int(time.time())
-    claims = {
-        "sub": "learner-42",
-        "email": "learner@example.com",
-        "name": "Learner",
-        "iat": now,
-        "exp": now + 300,
-        "jti": uuid.uuid4().hex,
-    }
-    return jwt.encode(claims, secret, algorithm="HS256")
+    """A signed-in learner's token, as the platform mints it (the SSO tests' helper)."""
+    return token(SimpleNamespace(jwt_secret=secret), sub="learner-42", email="learner@example.com", name="Learner")
 
 
 def _agent_console(browser, site, locale: str):
