@@ -11,6 +11,7 @@ from accounts.urls import desk_patterns as accounts_desk_patterns
 from accounts.views.auth import LoginView
 from accounts.views.language import language_set
 from analytics.api.urls import api_patterns as analytics_api_patterns
+from chat.urls import desk_patterns as chat_desk_patterns
 from integrations.api.urls import api_patterns as integrations_api_patterns
 from integrations.views import SsoJwtView
 from kb.api.urls import api_patterns as kb_api_patterns
@@ -27,7 +28,13 @@ from .passkeys import PasskeyListView, webauthn_patterns
 from .views import LandingView, SecondFactorSetupView, SecondFactorVerifyView
 
 help_patterns = [*kb_help_patterns, *tickets_help_patterns, *privacy_help_patterns]
-desk_patterns = [*accounts_desk_patterns, *tickets_desk_patterns, *kb_desk_patterns, *privacy_desk_patterns]
+desk_patterns = [
+    *accounts_desk_patterns,
+    *tickets_desk_patterns,
+    *kb_desk_patterns,
+    *privacy_desk_patterns,
+    *chat_desk_patterns,
+]
 
 api_patterns = [
     *tickets_api_patterns,
@@ -48,6 +55,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
     path("live/", include("live.urls")),
+    path("chat/", include("chat.urls")),
     path("accounts/login/", LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/landing/", LandingView.as_view(), name="landing"),

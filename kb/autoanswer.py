@@ -58,6 +58,18 @@ def ticket_suggestions(*, ticket: Ticket, internal: bool = False, limit: int = A
     )
 
 
+def triage_record(*, ticket: Ticket, prediction: Prediction) -> None:
+    """Put the triage model's prediction on the ticket's trail (shown in the desk)."""
+    event_log(
+        ticket=ticket,
+        type="tickets.ticket.triaged",
+        category=prediction.label,
+        confidence=round(prediction.confidence, 3),
+        version=prediction.version,
+        out_of_scope=prediction.out_of_scope,
+    )
+
+
 def _answer_body(*, ticket: Ticket, articles: list[Article]) -> str:
     base = settings.HELPDESK_SITE_URL
     lines = [
@@ -104,14 +116,7 @@ def ticket_auto_answer(*, ticket_id: int) -> bool:
         prediction = suggestions.prediction
         if prediction is None or suggestions.category is None:
             return False
-        event_log(
-            ticket=ticket,
-            type="tickets.ticket.triaged",
-            category=prediction.label,
-            confidence=round(prediction.confidence, 3),
-            version=prediction.version,
-            out_of_scope=prediction.out_of_scope,
-        )
+        triage_record(ticket=ticket, prediction=prediction)
         if prediction.out_of_scope:  # none of the categories the model knows: agents answer it
             return False
         # The category the customer chose wins over the prediction.

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "privacy",
     # The real-time desk: event streams (server-sent events under ASGI), presence.
     "live",
+    # Live chat: the widget for the platform's pages and the desk's chat console.
+    "chat",
     # Demo data (seed_demo): fills the apps above, which never import it.
     "demo",
 ]
@@ -371,6 +373,15 @@ HELPDESK_LIVE_HEARTBEAT_SECONDS = env.float("HELPDESK_LIVE_HEARTBEAT_SECONDS", d
 # reported for this many minutes. Live chats are routed to online agents only.
 HELPDESK_PRESENCE_AWAY_MINUTES = env.float("HELPDESK_PRESENCE_AWAY_MINUTES", default=5.0)
 HELPDESK_PRESENCE_OFFLINE_MINUTES = env.float("HELPDESK_PRESENCE_OFFLINE_MINUTES", default=3.0)
+# Live chat (chat/): the origins of the platform's pages that may embed the chat frame
+# (the frame's CSP frame-ancestors, and the origins its postMessage accepts), e.g.
+# "https://www.example-courses.com,https://m.example-courses.com". Empty: only our own pages.
+HELPDESK_CHAT_ALLOWED_ORIGINS = env.list("HELPDESK_CHAT_ALLOWED_ORIGINS", default=[])
+# The business hours (their name in the admin) in which a person answers chats; empty: those
+# of the normal-priority SLA policy, or around the clock when it has none.
+HELPDESK_CHAT_BUSINESS_HOURS = env.str("HELPDESK_CHAT_BUSINESS_HOURS", default="")
+# Conversations one address (client IP) may start per hour.
+HELPDESK_CHAT_STARTS_PER_HOUR = env.int("HELPDESK_CHAT_STARTS_PER_HOUR", default=20)
 # Webhooks out: a subscription failing this many deliveries in a row is disabled.
 HELPDESK_WEBHOOK_DISABLE_AFTER = env.int("HELPDESK_WEBHOOK_DISABLE_AFTER", default=20)
 # Webhooks in: a signed request older (or newer) than this many seconds is refused.

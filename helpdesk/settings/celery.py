@@ -90,6 +90,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "live.tasks.presence_prune_task",
         "schedule": crontab(hour=4, minute=20),
     },
+    # Deletes the chat's typing events (the widget and the console repeat them while someone
+    # types) older than a day: they matter for seconds. Daily at 04:25.
+    "chat-typing-prune": {
+        "task": "chat.tasks.chat_typing_prune_task",
+        "schedule": crontab(hour=4, minute=25),
+    },
     # Forgets the ids of platform sign-in tokens that have expired. Daily at 04:10.
     "sso-used-tokens-purge": {
         "task": "integrations.tasks.used_tokens_purge_task",

@@ -1,0 +1,52 @@
+import pytest
+from django.test import Client
+
+from integrations.services.keys import integration_create
+from integrations.tests.test_sso import token
+
+
+@pytest.fixture
+def integration(db):
+    integration, _key = integration_create(name="Course platform")
+    return integration
+
+
+def platform_jwt(integration, **claims) -> str:
+    """A learner's sign-in token from the platform (the SSO tests' helper)."""
+    return token(integration, **{"sub": "learner-7", **claims})
+
+
+class Visitor:
+    """The chat frame, speaking to the JSON endpoints with its conversation's key."""
+
+    def __init__(self, client: Client | None = None) -> None:
+        self.client = client or Client(enforce_csrf_checks=True)
+        self.token = ""
+
+    def _headers(self) -> dict[str, str]:
+        return {"HTTP_X_CHAT_TOKEN": self.token} if self.token else {}
+
+    def start(self, **data):
+        data.setdefault("language", "en")
+        response = self.client.post("/chat/api/start/", data, **self._headers())
+        if response.status_code == 201:
+            self.token = response.json()["token"]
+        return response
+
+    def get(self, path: str, **params):
+        return self.client.get(f"/chat/api/{path}", params, **self._headers())
+
+    def post(self, path: str, data: dict | None = None):
+        return self.client.post(f"/chat/api/{path}", data or {}, **self._headers())
+
+
+@pytest.fixture
+def visitor() -> Visitor:
+    return Visitor()
+
+
+@pytest.fixture
+def started(db, visitor) -> Visitor:
+    response = visitor.start(name="Wang Fang", email="wang.fang@example.cn", message="The video of lesson 3 stops")
+    assert response.status_code == 201, response.content
+    return visitor
