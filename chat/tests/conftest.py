@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from accounts.services import agent_presence_record
 from integrations.services.keys import integration_create
 from integrations.tests.test_sso import token
 
@@ -9,6 +10,19 @@ from integrations.tests.test_sso import token
 def integration(db):
     integration, _key = integration_create(name="Course platform")
     return integration
+
+
+@pytest.fixture
+def tier1_agent(tier1_agent):
+    """Live chats go to agents with a desk page open (online) only: this one has."""
+    agent_presence_record(user=tier1_agent, idle_seconds=0)
+    return tier1_agent
+
+
+@pytest.fixture
+def tier2_agent(tier2_agent):
+    agent_presence_record(user=tier2_agent, idle_seconds=0)
+    return tier2_agent
 
 
 def platform_jwt(integration, **claims) -> str:
