@@ -1,7 +1,7 @@
 """Routing: give a ticket to the available agent of the right tier with the matching skill
 and the fewest open tickets; ties go to whoever waited longest since their last assignment."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -38,12 +38,18 @@ def routing_candidates(*, tier: int, category_id: int | None, limit: int | None 
         .annotate(open_count=Coalesce(Subquery(open_tickets, output_field=IntegerField()), Value(0)))
         .select_related("user")
     )
+    order = ["open_count", F("last_assigned_at").asc(nulls_first=True), "pk"]
     if category_id is not None:
-        skilled = agents.filter(skills__id=category_id)
-        if skilled.exists():
-            agents = skilled
-    agents = agents.order_by("open_count", F("last_assigned_at").asc(nulls_first=True), "pk")
-    return list(agents[:limit] if limit is not None else agents)
+        # The skilled agents sort first, in the same statement (no separate "is anyone
+        # skilled?" query): the first rows are theirs when there are any.
+        skill = AgentProfile.skills.through.objects.filter(agentprofile_id=OuterRef("pk"), category_id=category_id)
+        agents = agents.annotate(skilled=Exists(skill))
+        order.insert(0, F("skilled").desc())
+    agents = agents.order_by(*order)
+    ranked = list(agents[:limit] if limit is not None else agents)
+    if category_id is not None and ranked and ranked[0].skilled:
+        ranked = [agent for agent in ranked if agent.skilled]
+    return ranked
 
 
 def routing_choose(*, tier: int, category_id: int | None) -> User | None:
