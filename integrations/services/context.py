@@ -571,5 +571,7 @@ def context_upsert(*, resource: str, items: Sequence[Any]) -> UpsertResult:
         valid = _once(valid, lambda d: d["email"].strip().lower(), "email", result)
     if valid:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                pg.jit_off()
             HANDLERS[resource](valid, result)
     return result

@@ -23,6 +23,15 @@ from accounts.models import CustomerProfile, Role, User
 _quote = connection.ops.quote_name
 
 
+def jit_off() -> None:
+    """No JIT compilation for the rest of the transaction. A batch's statements are
+    estimated expensive (a thousand rows of ``unnest`` joined to large tables), so
+    PostgreSQL compiles them, and compiling took 240 of the 250 ms of resolving 1,000
+    customers, every batch; they run in about 10 ms without it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+
+
 def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
