@@ -19,6 +19,7 @@ CPU per ticket for both together.
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -27,7 +28,9 @@ import subprocess
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from served import django_setup, gunicorn_served
 
@@ -54,21 +57,48 @@ def prepare() -> dict[str, str]:
     customer_get_or_create(email=CUSTOMER, name="Bench")
     agent = User.objects.filter(agent_profile__tier=1, is_active=True).order_by("pk").first()
     _token, key = api_token_create(user=agent, name="bench", scope=ApiTokenScope.WRITE)
-    queries = {}
+    queries, redis_trips = {}, {}
     client = Client(SERVER_NAME="127.0.0.1")
     client.get("/tickets/new/")
     form = {"name": "Bench", "email": CUSTOMER, "subject": "Query count", "message": "How many queries?"}
-    with CaptureQueriesContext(connection) as captured:
-        response = client.post("/tickets/new/", form)
-    assert response.status_code == 302, response.status_code
-    queries["form"] = len(captured)
     api = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
     body = {"subject": "Query count", "body": "How many queries?", "customer_email": CUSTOMER}
-    with CaptureQueriesContext(connection) as captured:
+    # One of each first: the counts below leave out connecting to Redis and the broker.
+    client.post("/tickets/new/", form)
+    api.post("/api/tickets/", body, content_type="application/json")
+    with CaptureQueriesContext(connection) as captured, _redis_round_trips() as trips:
+        response = client.post("/tickets/new/", form)
+    assert response.status_code == 302, response.status_code
+    queries["form"], redis_trips["form"] = len(captured), len(trips)
+    with CaptureQueriesContext(connection) as captured, _redis_round_trips() as trips:
         response = api.post("/api/tickets/", body, content_type="application/json")
     assert response.status_code == 201, response.content
-    queries["api"] = len(captured)
-    return {"token": key, **{f"queries_{k}": str(v) for k, v in queries.items()}}
+    queries["api"], redis_trips["api"] = len(captured), len(trips)
+    return {
+        "token": key,
+        **{f"queries_{k}": str(v) for k, v in queries.items()},
+        **{f"redis_{k}": str(v) for k, v in redis_trips.items()},
+    }
+
+
+@contextlib.contextmanager
+def _redis_round_trips() -> Iterator[list[bytes]]:
+    """The requests sent to Redis inside the block (a pipeline is one), by any client of
+    this process: the cache, the broker's task publishing, the live streams' wake-up."""
+    from redis.connection import AbstractConnection
+
+    sent: list[bytes] = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
+        sent.append(command)
+        original(self, command, check_health)
+
+    AbstractConnection.send_packed_command = counting  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        AbstractConnection.send_packed_command = original  # type: ignore[method-assign]
 
 
 def ticket_count() -> int:
@@ -224,10 +254,12 @@ def main() -> None:
     if args.cpu:
         print(f"tickets in the database: {ticket_count():,}")
         print(f"SQL queries per ticket: form {data['queries_form']}, API {data['queries_api']}")
+        print(f"Redis round trips per ticket: form {data['redis_form']}, API {data['redis_api']}")
         cpu_per_ticket(data["token"], args.cpu)
         return
     print(f"tickets in the database: {ticket_count():,}")
     print(f"SQL queries per ticket: form {data['queries_form']}, API {data['queries_api']}")
+    print(f"Redis round trips per ticket: form {data['redis_form']}, API {data['redis_api']}")
     with gunicorn_served(workers=2) as port:
         for run in range(1, args.runs + 1):
             for label, lua in (("form", form_lua(port)), ("api", api_lua(data["token"]))):

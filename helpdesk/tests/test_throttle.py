@@ -1,12 +1,13 @@
 """Counting in a fixed window (helpdesk.throttle): what the anonymous form's limits rest on,
 in the configured cache (Redis when REDIS_URL is set)."""
 
+import time
 from datetime import UTC, datetime
 
 import time_machine
 from django.core.cache import cache
 
-from helpdesk.throttle import rate_add, rate_count
+from helpdesk.throttle import rate_add, rate_add_many, rate_count
 
 
 def test_counts_grow_within_a_window_and_start_again_in_the_next():
@@ -34,3 +35,16 @@ def test_a_key_gone_between_two_counts_starts_again(monkeypatch):
     assert rate_add("test:gone", window=3600) == 1
     monkeypatch.undo()
     assert rate_add("test:gone", window=3600) == 2
+
+
+def test_many_keys_are_counted_in_one_go_with_the_window_as_their_expiry():
+    cache.clear()
+    with time_machine.travel(datetime(2026, 3, 1, 10, 0, 5, tzinfo=UTC), tick=False):
+        assert rate_add_many(["test:a", "test:b"], window=3600) == [1, 1]
+        assert rate_add_many(["test:a", "test:b"], window=3600) == [2, 2]
+        assert rate_add("test:a", window=3600) == 3
+        assert (rate_count("test:a", window=3600), rate_count("test:b", window=3600)) == (3, 2)
+        if hasattr(cache, "count_many"):  # Redis: the keys expire with their window
+            client = cache._cache.get_client(None)
+            ttl = client.ttl(cache.make_key(f"throttle:test:b:{int(time.time()) // 3600}"))
+            assert 3600 < ttl <= 3605

@@ -12,7 +12,7 @@ within its SLA in hours, and the fewest-open rule keeps the load even (docs/conf
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,11 +80,16 @@ def routing_candidates(
         )
         order.insert(0, "open_chats")
     if category_id is not None:
-        skilled = agents.filter(skills__id=category_id)
-        if skilled.exists():
-            agents = skilled
+        # The skilled agents sort first, in the same statement (no separate "is anyone
+        # skilled?" query): the first rows are theirs when there are any.
+        skill = AgentProfile.skills.through.objects.filter(agentprofile_id=OuterRef("pk"), category_id=category_id)
+        agents = agents.annotate(skilled=Exists(skill))
+        order.insert(0, F("skilled").desc())
     agents = agents.order_by(*order)
-    return list(agents[:limit] if limit is not None else agents)
+    ranked = list(agents[:limit] if limit is not None else agents)
+    if category_id is not None and ranked and ranked[0].skilled:
+        ranked = [agent for agent in ranked if agent.skilled]
+    return ranked
 
 
 def chat_open_count(*, agent: User, exclude: Ticket | None = None) -> int:

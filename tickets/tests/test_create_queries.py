@@ -16,6 +16,7 @@ from accounts.services import api_token_create, customer_get_or_create
 from helpdesk.models import Event
 from tickets.email.ingest import Outcome, mail_ingest
 from tickets.models import Notification, Ticket, TicketEvent
+from tickets.tests.factories import category
 
 # The savepoints of the caller's and the service's atomic blocks (two each) are counted:
 # in a test they stand for BEGIN and COMMIT.
@@ -93,3 +94,17 @@ def test_a_vip_read_with_the_customer_still_goes_to_tier2(anon_client, known_cus
         ("tickets.ticket.escalated", "VIP customer"),
         ("tickets.ticket.assigned", "VIP customer"),
     ]
+
+
+def test_api_ticket_with_a_category_queries(client, known_customer, tier1_agent, django_assert_num_queries):
+    _token, key = api_token_create(user=tier1_agent, name="queries", scope=ApiTokenScope.WRITE)
+    tier1_agent.agent_profile.skills.add(category("payment"))
+    body = {"subject": "Queries", "body": "How many?", "customer_email": CUSTOMER, "category": "payment"}
+    # as without a category, and the category's look-up by its slug; routing prefers the
+    # skilled agents in the same one statement
+    with django_assert_num_queries(TICKET_WRITES + SAVEPOINTS + 4 + 1):
+        response = client.post(
+            "/api/tickets/", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+        )
+    assert response.status_code == 201, response.content
+    _assert_one_ticket_in_few_rows(known_customer, tier1_agent)

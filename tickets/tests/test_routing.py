@@ -89,3 +89,19 @@ def test_manual_assignment_checks_the_assignee_tier(tier1_agent, tier2_agent):
         ticket_fields_update(ticket=ticket, actor=tier2_agent, assignee=tier1_agent)
     ticket = ticket_fields_update(ticket=ticket, actor=tier2_agent, unassign=True)
     assert ticket.assignee is None
+
+
+def test_skilled_agents_first_in_one_query(django_assert_num_queries):
+    generalist = agent("generalist@example.com")
+    payments, refunds = agent("payments@example.com"), agent("refunds@example.com")
+    _skill(payments, "payment")
+    _skill(refunds, "payment")
+    AgentProfile.objects.filter(user=payments).update(last_assigned_at=timezone.now())
+    skill = category("payment")
+    with django_assert_num_queries(1):
+        chosen = routing_candidates(tier=AgentTier.TIER_1, category_id=skill.pk, limit=1)
+    assert [p.user for p in chosen] == [refunds]
+    assert [p.user for p in routing_candidates(tier=AgentTier.TIER_1, category_id=skill.pk)] == [refunds, payments]
+    nobody = category("course-access")
+    everyone = routing_candidates(tier=AgentTier.TIER_1, category_id=nobody.pk)
+    assert [p.user for p in everyone] == [generalist, refunds, payments]

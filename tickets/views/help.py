@@ -32,7 +32,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.models import User
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.access import SurfaceAccessMixin
-from helpdesk.throttle import challenge_new, challenge_verify, client_ip, rate_add, rate_count
+from helpdesk.throttle import challenge_new, challenge_verify, client_ip, rate_add_many, rate_count
 
 from ..email.outbound import csat_token_read
 from ..forms.help import (
@@ -201,8 +201,7 @@ class TicketNewView(FormView):
         if token:
             cache.set(seen_key, ticket.pk, timeout=SUBMISSION_WINDOW)
         if not user.is_authenticated:
-            rate_add(self._address_key(), window=SUBMISSION_WINDOW)
-            rate_add(_email_rate_key(data["email"]), window=SUBMISSION_WINDOW)
+            rate_add_many([self._address_key(), _email_rate_key(data["email"])], window=SUBMISSION_WINDOW)
         ticket_submitted_in_help_center.send(
             sender=type(self), ticket=ticket, session_key=self.request.session.session_key or ""
         )
