@@ -61,6 +61,7 @@ def prepare() -> dict[str, object]:
         "token": key,
         "ticket": ticket.pk,
         "email": customer.email,
+        "name": customer.name,
         "word": word,
         "tickets": Ticket.objects.count(),
     }
@@ -82,6 +83,7 @@ def main() -> None:
             ("queue, tier 1 + status open", "GET", "/desk/tickets/?tier=1&status=open", session, None, 200),
             ("search, subject word", "GET", f"/desk/tickets/?q={quote(str(data['word']))}", session, None, 200),
             ("search, customer email", "GET", f"/desk/tickets/?q={quote(str(data['email']))}", session, None, 200),
+            ("search, customer name", "GET", f"/desk/tickets/?q={quote(str(data['name']))}", session, None, 200),
             ("search, ticket number alone", "GET", f"/desk/tickets/?q={data['ticket']}", session, None, 200),
             ("search, body: 发票 (common)", "GET", f"/desk/tickets/?q={quote('发票')}", session, None, 200),
             (

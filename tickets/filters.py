@@ -54,10 +54,18 @@ RARE_MATCHES = 5000
 
 def _text_matching(model: type[Ticket] | type[TicketMessage], field: str, value: str) -> QuerySet:
     """Rows of ``model`` whose ``field`` holds ``value`` (any case). On PostgreSQL a GIN
-    index of the field's character bigrams (migrations 0011 and 0018) finds the candidates,
-    which the LIKE then checks; one character has no bigram and matches by the LIKE alone.
-    Chinese is served from two characters, where pg_trgm needs three."""
+    index finds the candidates, which the LIKE then checks: for ASCII text of three
+    characters or more (English words, codes), the trigrams of subjects (migration 0007) and
+    of the ASCII part of bodies (0021), whose trigrams are rare where an English word's
+    bigrams are in most English messages; otherwise the character bigrams (0011 and 0018),
+    which serve Chinese from two characters, where pg_trgm needs three. One character has
+    no bigram and matches by the LIKE alone."""
     rows = model.objects.filter(**{f"{field}__icontains": value})
+    if connection.vendor == "postgresql" and len(value) >= 3 and value.isascii():
+        if field == "subject":
+            return rows  # UPPER(subject) LIKE …: the trigram index of migration 0007
+        pattern = f"%{connection.ops.prep_for_like_query(value.lower())}%"
+        return rows.filter(RawSQL("ticket_ascii(body) LIKE %s", (pattern,), output_field=BooleanField()))
     if connection.vendor == "postgresql" and len(value) >= 2:
         if field == "subject":
             match = RawSQL("ticket_bigrams(subject) @> ticket_bigrams(%s)", (value,), output_field=BooleanField())

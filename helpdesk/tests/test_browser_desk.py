@@ -87,3 +87,22 @@ def test_agent_replies_in_markdown_with_a_preview_and_the_keyboard(browser, live
     page.keyboard.press("q")
     page.wait_for_url("**/desk/tickets/")
     page.context.close()
+
+
+def test_single_choice_queue_filters_say_any_once(browser, live_server, people):
+    page = _context_page(browser, live_server, people["tier1"])
+    page.goto(f"{live_server.url}/desk/tickets/")
+    status_height = page.locator("select[name=status] + .ts-wrapper").bounding_box()["height"]
+    for name in ("tier", "assignee", "sla"):
+        wrapper = page.locator(f".ts-wrapper:has(+ select[name={name}]), select[name={name}] + .ts-wrapper").first
+        # closed: the control reads "Any" once (the empty choice, not that and the placeholder)
+        assert wrapper.locator(".ts-control").inner_text().split() == ["Any"], name
+        # and no placeholder "Any" under it: one line, as tall as the multiple-choice filters
+        assert wrapper.bounding_box()["height"] == status_height, name
+        wrapper.locator(".ts-control").click()
+        dropdown = wrapper.locator(".ts-dropdown")
+        dropdown.wait_for()
+        options = [text.strip() for text in dropdown.locator(".option").all_inner_texts()]
+        assert options.count("Any") == 1, (name, options)
+        page.keyboard.press("Escape")
+    page.context.close()

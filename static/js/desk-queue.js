@@ -10,7 +10,9 @@
       plugins: multiple ? ["remove_button", "checkbox_options"] : [],
       placeholder: select.dataset.placeholder || "",
       allowEmptyOption: !multiple,
-      hidePlaceholder: false,
+      // A single choice always holds one (its empty option reads "Any"): showing the
+      // placeholder as well printed "Any" twice.
+      hidePlaceholder: !multiple,
       maxOptions: null,
       closeAfterSelect: !multiple,
       render: {

@@ -37,3 +37,16 @@ def test_bigrams_are_the_former_set(text):
         before = cursor.fetchone()[0]
     assert set(now) == set(before)
     assert all(len(bigram) == 2 for bigram in now)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_ascii_part_holds_every_ascii_text_the_body_holds(text):
+    """Migration 0021's index is a filter before the LIKE: any ASCII text found in a body
+    (any case) must be in the body's ASCII part, or the search would miss that body."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ticket_ascii(%s)", [text])
+        ascii_part = cursor.fetchone()[0]
+    assert ascii_part.isascii()
+    assert ascii_part == ascii_part.lower()
+    words = {text[i:j].lower() for i in range(len(text)) for j in range(i + 3, min(len(text), i + 12) + 1)}
+    assert all(word in ascii_part for word in words if word.isascii())

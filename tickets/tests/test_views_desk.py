@@ -3,12 +3,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AgentTier
 from accounts.tests.factories import CustomerFactory, OrderFactory
-from tickets.models import CannedResponse, Channel, MessageKind, Status, Ticket
+from tickets import filters
+from tickets.models import CannedResponse, Channel, MessageKind, Status, Ticket, TicketMessage
 from tickets.services import refund_request_open, ticket_escalate, ticket_reply
 from tickets.tests.factories import category, open_ticket
 
@@ -159,6 +161,24 @@ def test_queue_search_reaches_message_bodies(tier1_client, tier1_agent, customer
     assert _refs(_queue(tier1_client, q="invoice TITLE")) == {ticket.reference}
     assert _refs(_queue(tier1_client, q="加载")) == {other.reference}
     assert _refs(_queue(tier1_client, q="退款")) == set()
+
+
+def test_queue_search_finds_english_words_and_codes_among_chinese(tier1_client, tier1_agent, customer_a, search_way):
+    # given English and codes written into Chinese text, and LIKE's wildcards as text
+    whale = open_ticket(customer_a, subject="有个问题", body="第二课的鲸歌WhaleSong音频没有声音")
+    ticket_reply(ticket=whale, author=tier1_agent, body="coupon 50%_off 已核对", internal=True)
+    other = open_ticket(customer_a, subject="视频卡顿", body="coupon 50xxoff whale song")
+    # then any case, across Chinese on both sides, and % and _ are taken literally
+    assert _refs(_queue(tier1_client, q="whalesong")) == {whale.reference}
+    assert _refs(_queue(tier1_client, q="WHALESONG音频")) == {whale.reference}
+    assert _refs(_queue(tier1_client, q="50%_off")) == {whale.reference}
+    assert _refs(_queue(tier1_client, q="whale song")) == {other.reference}
+    assert _refs(_queue(tier1_client, q="songbird")) == set()
+    if connection.vendor == "postgresql":
+        # the ASCII trigram index of migration 0021, not the bigrams that most English has
+        sql = str(filters._text_matching(TicketMessage, "body", "whalesong").query)
+        assert "ticket_ascii(body) LIKE" in sql
+        assert "ticket_bigrams" not in sql
 
 
 def test_queue_search_pages_are_the_same_whichever_way(
