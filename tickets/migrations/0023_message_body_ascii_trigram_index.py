@@ -49,6 +49,6 @@ def ascii_trigram_index_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("tickets", "0020_chat_channel")]
+    dependencies = [("tickets", "0022_seed_chat_sla_targets")]
 
     operations = [migrations.RunPython(ascii_trigram_index_create, ascii_trigram_index_drop)]
