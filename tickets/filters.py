@@ -56,7 +56,7 @@ def _text_matching(model: type[Ticket] | type[TicketMessage], field: str, value:
     """Rows of ``model`` whose ``field`` holds ``value`` (any case). On PostgreSQL a GIN
     index finds the candidates, which the LIKE then checks: for ASCII text of three
     characters or more (English words, codes), the trigrams of subjects (migration 0007) and
-    of the ASCII part of bodies (0021), whose trigrams are rare where an English word's
+    of the ASCII part of bodies (0023), whose trigrams are rare where an English word's
     bigrams are in most English messages; otherwise the character bigrams (0011 and 0018),
     which serve Chinese from two characters, where pg_trgm needs three. One character has
     no bigram and matches by the LIKE alone."""

@@ -41,7 +41,7 @@ def test_bigrams_are_the_former_set(text):
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_the_ascii_part_holds_every_ascii_text_the_body_holds(text):
-    """Migration 0021's index is a filter before the LIKE: any ASCII text found in a body
+    """Migration 0023's index is a filter before the LIKE: any ASCII text found in a body
     (any case) must be in the body's ASCII part, or the search would miss that body."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT ticket_ascii(%s)", [text])

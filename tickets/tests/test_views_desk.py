@@ -175,7 +175,7 @@ def test_queue_search_finds_english_words_and_codes_among_chinese(tier1_client, 
     assert _refs(_queue(tier1_client, q="whale song")) == {other.reference}
     assert _refs(_queue(tier1_client, q="songbird")) == set()
     if connection.vendor == "postgresql":
-        # the ASCII trigram index of migration 0021, not the bigrams that most English has
+        # the ASCII trigram index of migration 0023, not the bigrams that most English has
         sql = str(filters._text_matching(TicketMessage, "body", "whalesong").query)
         assert "ticket_ascii(body) LIKE" in sql
         assert "ticket_bigrams" not in sql
