@@ -60,10 +60,30 @@ def test_the_ticket_page_recommends_the_customers_next_course(tier1_client, cust
 
 @pytest.fixture(autouse=True)
 def _fresh_model():
-    """The model is cached per process by the tables' counts and last ids, which a rolled
-    back test can repeat with other rows."""
+    """The model is cached per process by the tables' last ids, which a rolled back test can
+    repeat with other rows."""
     from accounts import recommendations
 
     recommendations._cached = None
     yield
     recommendations._cached = None
+
+
+def test_the_model_follows_new_orders_at_once_and_refunds_within_its_age(monkeypatch, django_assert_num_queries):
+    from accounts import recommendations
+
+    python, ml = CourseFactory(title="Python"), CourseFactory(title="ML")
+    first = OrderFactory(customer=CustomerFactory(), course=python)
+    model = recommendations.course_model()
+    assert recommendations.course_model() is model  # nothing changed: the cached model
+    with django_assert_num_queries(2):  # the check reads two index ends, counts nothing
+        recommendations.course_model()
+    OrderFactory(customer=first.customer, course=ml)
+    assert recommendations.course_model() is not model  # a new order: rebuilt at once
+    model = recommendations.course_model()
+    first.status = OrderStatus.REFUNDED
+    first.save(update_fields=["status"])
+    assert recommendations.course_model() is model  # a refund changes no id ...
+    later = recommendations.time.monotonic() + recommendations.MODEL_MAX_AGE_SECONDS + 1
+    monkeypatch.setattr(recommendations.time, "monotonic", lambda: later)
+    assert recommendations.course_model() is not model  # ... and is seen once the model is old
