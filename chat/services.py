@@ -35,12 +35,11 @@ from tickets.services import (
     TicketError,
     csat_record,
     ticket_customer_confirm,
-    ticket_escalate,
-    ticket_fields_update,
     ticket_open,
     ticket_reply,
     ticket_route,
     ticket_status_set,
+    ticket_transfer,
 )
 from tickets.services.base import event_log, ticket_lock, ticket_save
 from tickets.services.routing import routing_choose
@@ -409,9 +408,10 @@ def conversation_reply(
 def conversation_transfer(
     *, conversation: Conversation, agent: User, to_agent: User | None = None, tier2_reason: str = ""
 ) -> Ticket:
-    """Hand the chat to another agent (the desk's assign) or to tier 2 (the desk's
-    escalation, which routes it to a tier-2 agent)."""
+    """Hand the chat to another agent (online, of the ticket's tier, with a free chat seat:
+    else ``TransferError`` / ``ChatCapacityFull`` say why) or to tier 2 (the escalation,
+    which routes it to a tier-2 agent)."""
     _writable(conversation)
     if to_agent is not None:
-        return ticket_fields_update(ticket=conversation.ticket, actor=agent, assignee=to_agent)
-    return ticket_escalate(ticket=conversation.ticket, actor=agent, reason=tier2_reason)
+        return ticket_transfer(ticket=conversation.ticket, actor=agent, to_agent=to_agent)
+    return ticket_transfer(ticket=conversation.ticket, actor=agent, to_tier2=True, reason=tier2_reason)

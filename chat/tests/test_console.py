@@ -112,10 +112,18 @@ def test_the_messages_endpoint_returns_new_messages_after_an_id(tier1_client, ha
 
 def test_transfer_to_another_agent_and_to_tier_2(tier1_client, handed_over, tier2_agent, django_user_model):
     _visitor, conversation = handed_over
+    from accounts.services import agent_presence_record  # noqa: PLC0415
     from accounts.tests.factories import agent  # noqa: PLC0415
 
     colleague = agent("colleague@example.com", tier=AgentTier.TIER_1)
     url = reverse("desk:chat-transfer", args=[conversation.ticket_id])
+    # a colleague with no desk page open (offline) cannot take a live chat: refused, with why
+    refused = tier1_client.post(url, {"agent": colleague.pk}, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["detail"]
+    conversation.ticket.refresh_from_db()
+    assert conversation.ticket.assignee != colleague
+    agent_presence_record(user=colleague, idle_seconds=0)
     assert tier1_client.post(url, {"agent": colleague.pk}).status_code == 302
     conversation.ticket.refresh_from_db()
     assert conversation.ticket.assignee == colleague
