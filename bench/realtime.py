@@ -22,6 +22,7 @@ Usage (from the project root; take the benchmark lock on a shared machine):
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import signal
@@ -204,6 +205,13 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
     }
 
 
+def _implementation(chosen: str, fast: str, fallback: str) -> str:
+    """What uvicorn runs with: ``auto`` takes the faster module when it is installed."""
+    if chosen != "auto":
+        return chosen
+    return fast if importlib.util.find_spec(fast) else fallback
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
@@ -211,6 +219,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=2000)
     parser.add_argument("--events", type=int, default=50)
     parser.add_argument("--interval", type=float, default=0.2)
+    parser.add_argument("--http", default="auto", help="uvicorn HTTP: auto (httptools if installed), h11")
+    parser.add_argument("--loop", default="auto", help="uvicorn's event loop: auto (uvloop if installed), asyncio")
     parser.add_argument("--server-cpu", type=int, help="pin the uvicorn process to this core")
     parser.add_argument("--client-cpu", type=int, help="pin this process (the clients) to this core")
     parser.add_argument(
@@ -249,6 +259,7 @@ def main() -> None:
     )
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", *application, "--port", str(port), "--no-access-log"]
+        + ["--http", args.http, "--loop", args.loop]
         + ["--backlog", "4096", "--log-level", "warning"],
         cwd=ROOT,
         env=env,
@@ -257,6 +268,12 @@ def main() -> None:
         os.sched_setaffinity(server.pid, {args.server_cpu})
     if args.client_cpu is not None:
         os.sched_setaffinity(0, {args.client_cpu})
+    # The clients on uvloop too when it is installed: cheaper, so the server is what is measured.
+    loop = None
+    if importlib.util.find_spec("uvloop"):
+        import uvloop
+
+        loop = uvloop.new_event_loop
     try:
         session = requests.Session()
         for _ in range(600):
@@ -275,10 +292,13 @@ def main() -> None:
             headers={"Referer": f"{url}/accounts/login/"},
             timeout=10,
         )
-        result = asyncio.run(measure(args, port, session.cookies["sessionid"], server.pid, env))
+        result = asyncio.run(measure(args, port, session.cookies["sessionid"], server.pid, env), loop_factory=loop)
         result["redis"] = bool(args.redis_url)
         result["application"] = args.application
         result["database"] = args.database_url.split(":", 1)[0]
+        result["server_http"] = _implementation(args.http, "httptools", "h11")
+        result["server_loop"] = _implementation(args.loop, "uvloop", "asyncio")
+        result["client_loop"] = "uvloop" if loop is not None else "asyncio"
         result["cpus"] = {"server": args.server_cpu, "client": args.client_cpu}
         print(json.dumps(result, indent=2))
     finally:
