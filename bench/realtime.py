@@ -80,6 +80,13 @@ def proc_status(pid: int, field: str) -> int:
     raise RuntimeError(f"no {field}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used (s): what a delivery costs, whatever
+    else runs on the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid: int) -> int:
     return proc_status(pid, "VmRSS")
 
@@ -161,6 +168,7 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
     await asyncio.sleep(5)  # idle
     rss_all = rss_kb(server_pid)
     threads_all = proc_status(server_pid, "Threads")
+    cpu_server, cpu_client = cpu_seconds(server_pid), cpu_seconds(os.getpid())
     recorder = await asyncio.create_subprocess_exec(
         sys.executable,
         "manage.py",
@@ -176,6 +184,7 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not all(any(last in chunk for _, chunk in s.chunks) for s in streams):
         await asyncio.sleep(0.5)
+    cpu_server, cpu_client = cpu_seconds(server_pid) - cpu_server, cpu_seconds(os.getpid()) - cpu_client
     for stream in streams:
         stream.transport.close()
     received = [stream.received() for stream in streams]
@@ -201,6 +210,9 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
         "latency_ms_p95": round(percentile(latencies, 95), 1),
         "latency_ms_p99": round(percentile(latencies, 99), 1),
         "latency_ms_max": round(max(latencies), 1),
+        # CPU used while the events went out (heartbeats included), per delivered event.
+        "server_cpu_us_per_delivery": round(cpu_server * 1e6 / max(1, len(latencies)), 1),
+        "client_cpu_us_per_delivery": round(cpu_client * 1e6 / max(1, len(latencies)), 1),
         "median_ms_by_event": by_event,
     }
 
