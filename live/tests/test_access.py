@@ -64,7 +64,8 @@ def test_the_recheck_drops_readers_who_lost_access_in_constant_queries(
     many = [Subscription(reader=agent, ticket_id=ticket.pk, desk=False), own_ticket, foreign]
     # then one re-check answers for them all: the right ones kept, the foreign one dropped
     verdicts = subscriptions_recheck([desk, *many])
-    assert verdicts[desk] == desk and verdicts[own_ticket] == own_ticket
+    assert verdicts[desk] == desk
+    assert verdicts[own_ticket] == own_ticket
     assert verdicts[foreign] is None
     tier1_agent.is_active = False
     tier1_agent.save()
