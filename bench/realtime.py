@@ -22,6 +22,7 @@ Usage (from the project root; take the benchmark lock on a shared machine):
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import signal
@@ -79,40 +80,69 @@ def proc_status(pid: int, field: str) -> int:
     raise RuntimeError(f"no {field}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used (s): what a delivery costs, whatever
+    else runs on the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid: int) -> int:
     return proc_status(pid, "VmRSS")
 
 
-class Stream:
-    def __init__(self) -> None:
-        self.open = asyncio.Event()
-        self.received: dict[int, float] = {}
-        self.writer: asyncio.StreamWriter | None = None
+class Stream(asyncio.Protocol):
+    """One stream's client, kept cheap so that the server, not the client, is measured: no
+    task per connection and no parsing while the events arrive (the event loop calls
+    ``data_received`` with what the socket holds; each chunk is time-stamped and parsed
+    after the run)."""
 
-    async def run(self, port: int, cookie: str) -> None:
-        reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
-        self.writer.write(
-            (
-                "GET /live/stream/?scope=desk HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                f"Cookie: sessionid={cookie}\r\n\r\n"
-            ).encode()
-        )
-        await self.writer.drain()
-        status = await reader.readline()
-        if b" 200 " not in status:
-            raise RuntimeError(status)
-        while True:
-            line = await reader.readline()
-            if not line:
-                return
-            text = line.decode().rstrip("\r\n")
-            if text.startswith(": ") and not self.open.is_set():
-                self.open.set()  # the stream's first comment: it is subscribed
-            if text.startswith("data: "):
-                at = time.time()
-                data = json.loads(text[6:])
-                if data["type"] == "bench.live.ping":
-                    self.received[data["payload"]["n"]] = at - data["payload"]["sent"]
+    def __init__(self, request: bytes) -> None:
+        self.request = request
+        self.open = asyncio.Event()
+        self.chunks: list[tuple[float, bytes]] = []
+        self.transport: asyncio.Transport | None = None
+        self.closed = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.transport.write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        self.chunks.append((time.time(), data))
+        if not self.open.is_set() and b"\r\n\r\n" in b"".join(chunk for _, chunk in self.chunks):
+            head = self.chunks[0][1]
+            if b" 200 " not in head.split(b"\r\n", 1)[0]:
+                raise RuntimeError(head[:200])
+            if b"retry: " in b"".join(chunk for _, chunk in self.chunks):
+                self.open.set()  # the stream's opening: it is subscribed
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def received(self) -> dict[int, float]:
+        """Latency (s) of each benchmark event: the arrival of the chunk that completed its
+        line, minus the commit time the event carries."""
+        latency: dict[int, float] = {}
+        buffer = b""
+        for at, data in self.chunks:
+            buffer += data
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                if line.startswith(b"data: ") and b"bench.live.ping" in line:
+                    event = json.loads(line[6:])
+                    latency[event["payload"]["n"]] = at - event["payload"]["sent"]
+        return latency
+
+
+async def stream_open(port: int, cookie: str) -> Stream:
+    request = (
+        "GET /live/stream/?scope=desk HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+        f"Cookie: sessionid={cookie}\r\n\r\n"
+    ).encode()
+    _, stream = await asyncio.get_running_loop().create_connection(lambda: Stream(request), "127.0.0.1", port)
+    return stream
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -121,8 +151,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: int, env: dict) -> dict:
-    first = Stream()
-    tasks = [asyncio.create_task(first.run(port, cookie))]
+    first = await stream_open(port, cookie)
     await asyncio.wait_for(first.open.wait(), 30)
     await asyncio.sleep(2)
     rss_one = rss_kb(server_pid)
@@ -130,14 +159,16 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
     streams = [first]
     started = time.monotonic()
     for start in range(1, args.connections, RAMP_BATCH):
-        batch = [Stream() for _ in range(min(RAMP_BATCH, args.connections - start))]
+        batch = await asyncio.gather(
+            *(stream_open(port, cookie) for _ in range(min(RAMP_BATCH, args.connections - start)))
+        )
         streams += batch
-        tasks += [asyncio.create_task(s.run(port, cookie)) for s in batch]
         await asyncio.wait_for(asyncio.gather(*(s.open.wait() for s in batch)), 120)
     ramp = time.monotonic() - started
     await asyncio.sleep(5)  # idle
     rss_all = rss_kb(server_pid)
     threads_all = proc_status(server_pid, "Threads")
+    cpu_server, cpu_client = cpu_seconds(server_pid), cpu_seconds(os.getpid())
     recorder = await asyncio.create_subprocess_exec(
         sys.executable,
         "manage.py",
@@ -149,18 +180,21 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
         env=env,
     )
     await recorder.wait()
+    last = f'"n":{args.events - 1},'.encode()
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(len(s.received) < args.events for s in streams):
+    while time.monotonic() < deadline and not all(any(last in chunk for _, chunk in s.chunks) for s in streams):
         await asyncio.sleep(0.5)
-    latencies = [value * 1000 for s in streams for value in s.received.values()]
+    cpu_server, cpu_client = cpu_seconds(server_pid) - cpu_server, cpu_seconds(os.getpid()) - cpu_client
+    for stream in streams:
+        stream.transport.close()
+    received = [stream.received() for stream in streams]
+    latencies = [value * 1000 for r in received for value in r.values()]
     by_event = {
-        n: round(statistics.median(s.received[n] * 1000 for s in streams if n in s.received), 1)
+        n: round(statistics.median(r[n] * 1000 for r in received if n in r), 1)
         for n in range(args.events)
-        if any(n in s.received for s in streams)
+        if any(n in r for r in received)
     }
-    missing = sum(args.events - len(s.received) for s in streams)
-    for task in tasks:
-        task.cancel()
+    missing = sum(args.events - len(r) for r in received)
     return {
         "connections": len(streams),
         "ramp_seconds": round(ramp, 1),
@@ -176,8 +210,18 @@ async def measure(args: argparse.Namespace, port: int, cookie: str, server_pid: 
         "latency_ms_p95": round(percentile(latencies, 95), 1),
         "latency_ms_p99": round(percentile(latencies, 99), 1),
         "latency_ms_max": round(max(latencies), 1),
+        # CPU used while the events went out (heartbeats included), per delivered event.
+        "server_cpu_us_per_delivery": round(cpu_server * 1e6 / max(1, len(latencies)), 1),
+        "client_cpu_us_per_delivery": round(cpu_client * 1e6 / max(1, len(latencies)), 1),
         "median_ms_by_event": by_event,
     }
+
+
+def _implementation(chosen: str, fast: str, fallback: str) -> str:
+    """What uvicorn runs with: ``auto`` takes the faster module when it is installed."""
+    if chosen != "auto":
+        return chosen
+    return fast if importlib.util.find_spec(fast) else fallback
 
 
 def main() -> None:
@@ -187,6 +231,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=2000)
     parser.add_argument("--events", type=int, default=50)
     parser.add_argument("--interval", type=float, default=0.2)
+    parser.add_argument("--http", default="auto", help="uvicorn HTTP: auto (httptools if installed), h11")
+    parser.add_argument("--loop", default="auto", help="uvicorn's event loop: auto (uvloop if installed), asyncio")
+    parser.add_argument("--server-cpu", type=int, help="pin the uvicorn process to this core")
+    parser.add_argument("--client-cpu", type=int, help="pin this process (the clients) to this core")
     parser.add_argument(
         "--application",
         default="helpdesk.asgi:application",
@@ -223,10 +271,21 @@ def main() -> None:
     )
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", *application, "--port", str(port), "--no-access-log"]
+        + ["--http", args.http, "--loop", args.loop]
         + ["--backlog", "4096", "--log-level", "warning"],
         cwd=ROOT,
         env=env,
     )
+    if args.server_cpu is not None:
+        os.sched_setaffinity(server.pid, {args.server_cpu})
+    if args.client_cpu is not None:
+        os.sched_setaffinity(0, {args.client_cpu})
+    # The clients on uvloop too when it is installed: cheaper, so the server is what is measured.
+    loop = None
+    if importlib.util.find_spec("uvloop"):
+        import uvloop
+
+        loop = uvloop.new_event_loop
     try:
         session = requests.Session()
         for _ in range(600):
@@ -245,10 +304,14 @@ def main() -> None:
             headers={"Referer": f"{url}/accounts/login/"},
             timeout=10,
         )
-        result = asyncio.run(measure(args, port, session.cookies["sessionid"], server.pid, env))
+        result = asyncio.run(measure(args, port, session.cookies["sessionid"], server.pid, env), loop_factory=loop)
         result["redis"] = bool(args.redis_url)
         result["application"] = args.application
         result["database"] = args.database_url.split(":", 1)[0]
+        result["server_http"] = _implementation(args.http, "httptools", "h11")
+        result["server_loop"] = _implementation(args.loop, "uvloop", "asyncio")
+        result["client_loop"] = "uvloop" if loop is not None else "asyncio"
+        result["cpus"] = {"server": args.server_cpu, "client": args.client_cpu}
         print(json.dumps(result, indent=2))
     finally:
         server.send_signal(signal.SIGINT)

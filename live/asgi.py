@@ -9,7 +9,8 @@ open streams held 2,000 idle threads (measured: docs/benchmarks.md, "Live desk s
 Here a request for ``/live/stream/`` goes through the same middleware chain and view
 (every check the other pages have, ``live.views.EventStreamView``), inside such a context;
 when the view answers with a stream, the context (and its thread) ends once the headers are
-decided, and the events are sent from the event loop by the stream's coroutine alone.
+decided, and the stream is handed to the process's hub (``live.hub``), which writes the
+events to the connection itself, for all the open streams in one pass.
 Every other request, and every answer that is not a stream (401, 403, 404, a redirect to
 the second factor), is served exactly as Django serves it.
 """
@@ -54,6 +55,8 @@ class HelpdeskASGIHandler(ASGIHandler):
         await super().__call__(scope, receive, send)
 
     async def handle_stream(self, scope, receive, send) -> None:
+        from .hub import LiveStreamResponse  # models: not before django.setup()
+
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
@@ -76,11 +79,12 @@ class HelpdeskASGIHandler(ASGIHandler):
                     return
                 # The request is over as far as Django is concerned (request_finished: its
                 # database connections are closed); the stream reads through the hub.
-                content = aiter(response)
+                serve = response.serve if isinstance(response, LiveStreamResponse) else None
+                content = None if serve is not None else aiter(response)
                 head = self._head(response)
                 await sync_to_async(response.close)()
             del request, response
-        await self.stream(head, content, receive, send)
+        await self.stream(head, serve, content, receive, send)
 
     @staticmethod
     def _head(response: HttpResponseBase) -> list[tuple[bytes, bytes]]:
@@ -88,15 +92,22 @@ class HelpdeskASGIHandler(ASGIHandler):
         headers += [(b"Set-Cookie", c.OutputString().encode("ascii")) for c in response.cookies.values()]
         return headers
 
-    async def stream(self, head, content, receive, send) -> None:
-        """Send the stream from the event loop until it ends or the client goes away."""
+    async def stream(self, head, serve, content, receive, send) -> None:
+        """Send the stream from the event loop until it ends or the client goes away: the
+        hub writes a live stream's events itself (``serve``); any other streaming body is
+        forwarded part by part."""
+
+        async def write(body: bytes) -> None:
+            await send({"type": "http.response.body", "body": body, "more_body": True})
 
         async def forward() -> None:
             await send({"type": "http.response.start", "status": 200, "headers": head})
-            async with aclosing(content) as parts:
-                async for part in parts:
-                    body = part if isinstance(part, bytes) else str(part).encode()
-                    await send({"type": "http.response.body", "body": body, "more_body": True})
+            if serve is not None:
+                await serve(write)
+            else:
+                async with aclosing(content) as parts:
+                    async for part in parts:
+                        await write(part if isinstance(part, bytes) else str(part).encode())
             await send({"type": "http.response.body"})
 
         sending = asyncio.ensure_future(forward())

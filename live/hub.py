@@ -14,25 +14,37 @@ id order only. On PostgreSQL ids are drawn at insert, not at commit: a lower id 
 after a higher one. When the hub sees a hole it holds the events behind it until the hole
 fills or ``EVENT_SETTLE_SECONDS`` pass (then the hole was a rolled-back insert), so a
 resumed stream never skips an event nor repeats one.
+
+Fan-out. Open streams register with the hub (``Hub.serve``), grouped by subscription
+(``live.access.Subscription``: equal ones receive the same events). For each batch of
+released events the hub decides once per subscription which events it receives, encodes
+each event once per kind of reader (staff see the actor), and writes the same bytes to
+every stream of the group in one pass, with no task switch per stream
+(``Listener.push``). Heartbeats go out the same way, after the readers of every open
+stream have been re-checked in a few queries (``live.access.subscriptions_recheck``).
+A stream whose client stops reading is closed once ``MAX_PENDING_BYTES`` wait for it;
+the browser reconnects with its ``Last-Event-ID`` and catches up.
 """
 
 import asyncio
 import contextlib
 import contextvars
+import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
+from django.http import StreamingHttpResponse
 
 from helpdesk.events import EVENT_SETTLE_SECONDS, WAKE_CHANNEL
 from helpdesk.models import Event
 
-from .access import LiveEvent
+from .access import LiveEvent, Reader, Subscription, event_json, subscriptions_recheck
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +56,16 @@ BATCH = 500
 SAFETY_POLL_SECONDS = 5.0
 # While a hole waits to fill, the hub reads again this often (s).
 GAP_POLL_SECONDS = 0.1
+# Subscriptions re-checked per database call at a heartbeat: the hub's own event reads
+# share the database thread and wait behind one such call at most.
+RECHECK_CHUNK = 200
+# A stream whose client has this much unsent (it stopped reading) is closed; the browser
+# reconnects with its Last-Event-ID and catches up from the buffer or the table (bytes).
+MAX_PENDING_BYTES = 1 << 20
+# The browser waits this long before reconnecting a dropped stream (milliseconds).
+RETRY_MS = 2000
+HEARTBEAT = b": heartbeat\n\n"
+REVOKED = b"event: revoked\ndata: {}\n\n"
 
 
 # Every database read of the streams (the hub's, a resuming stream's catch-up, the reader
@@ -89,15 +111,84 @@ def last_event_id() -> int:
     return row or 0
 
 
+def sse(event: LiveEvent, is_desk: bool) -> bytes:
+    """The event as a server-sent event, for a staff or a customer reader."""
+    data = json.dumps(event_json(event, Reader(user_id=0, is_desk=is_desk)), separators=(",", ":"))
+    return f"id: {event.id}\ndata: {data}\n\n".encode()
+
+
+type Write = Callable[[bytes], Awaitable[None]]
+
+
+class Listener:
+    """One open stream as the hub sees it: its subscription and how to write to it."""
+
+    __slots__ = ("subscription", "after", "done", "_write", "_pending", "_pending_bytes", "_writing", "_task")
+
+    def __init__(self, subscription: Subscription, write: Write) -> None:
+        self.subscription = subscription
+        # Events up to this id were sent already (a resume ahead of this process's hub).
+        self.after = 0
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._write = write
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+        self._writing = False
+        self._task: asyncio.Task[None] | None = None
+
+    def push(self, data: bytes) -> None:
+        """Write ``data`` now, without a task switch when the connection takes it at once
+        (an eager task); behind the write in flight when the client is slow."""
+        if self.done.done():
+            return
+        if self._writing:
+            self._pending.append(data)
+            self._pending_bytes += len(data)
+            if self._pending_bytes > MAX_PENDING_BYTES:
+                self._pending.clear()
+                self.close()
+            return
+        self._writing = True
+        task = asyncio.eager_task_factory(asyncio.get_running_loop(), self._flush(data))
+        if not task.done():
+            self._task = task
+
+    async def _flush(self, data: bytes) -> None:
+        try:
+            while True:
+                await self._write(data)
+                if not self._pending:
+                    return
+                data = b"".join(self._pending)
+                self._pending.clear()
+                self._pending_bytes = 0
+        except Exception as exc:  # the connection's own errors: the stream ends
+            logger.info("live stream closed on a failed write (%s)", type(exc).__name__)
+            self.close()
+        finally:
+            self._writing = False
+            self._task = None
+
+    def close(self) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+    async def drained(self) -> None:
+        """Wait for the write in flight, if any (the last words of a revoked stream)."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+
 class Hub:
     def __init__(self) -> None:
         self.released = 0  # the highest id released to streams
         self.buffer: deque[LiveEvent] = deque(maxlen=BUFFER_SIZE)
-        self.changed = asyncio.Event()
         self._wake = asyncio.Event()
         self._hole_since: float | None = None
         self._task: asyncio.Task[None] | None = None
+        self._beat: asyncio.Task[None] | None = None
         self._started = asyncio.Event()
+        self.audiences: dict[Subscription, set[Listener]] = {}
 
     async def start(self) -> None:
         if self._task is None:
@@ -116,6 +207,93 @@ class Hub:
             return [event for event in self.buffer if event.id > cursor]
         return await db_read(events_after, cursor, self.released)
 
+    # -- streams ---------------------------------------------------------------
+
+    async def serve(self, subscription: Subscription, start: int | None, write: Write) -> None:
+        """Send one stream's events through ``write`` from after ``start`` (the last id
+        its client saw; None for new events only) until the stream ends: revoked, too far
+        behind, or cancelled when the client goes away."""
+        listener = Listener(subscription, write)
+        cursor = self.released if start is None or start < 0 else start
+        listener.push(f"retry: {RETRY_MS}\n: {cursor}\n\n".encode())
+        # Catch up, then register with no await in between (read_after answers an
+        # up-to-date cursor without one): nothing released meanwhile is missed.
+        while events := await self.read_after(cursor):
+            texts: dict[tuple[int, bool], bytes] = {}
+            if data := self._encode(events, listener.subscription, texts):
+                listener.push(data)
+            cursor = events[-1].id
+        listener.after = cursor
+        self.audiences.setdefault(listener.subscription, set()).add(listener)
+        try:
+            await listener.done
+            await listener.drained()
+        finally:
+            listeners = self.audiences.get(listener.subscription)
+            if listeners is not None:
+                listeners.discard(listener)
+                if not listeners:
+                    del self.audiences[listener.subscription]
+
+    @staticmethod
+    def _encode(events: list[LiveEvent], subscription: Subscription, texts: dict[tuple[int, bool], bytes]) -> bytes:
+        """The bytes one subscription receives of ``events``; each event encoded once per
+        kind of reader across the subscriptions (``texts``)."""
+        is_desk = subscription.reader.is_desk
+        parts = []
+        for event in events:
+            if subscription.wants(event):
+                text = texts.get((event.id, is_desk))
+                if text is None:
+                    text = texts[(event.id, is_desk)] = sse(event, is_desk)
+                parts.append(text)
+        return b"".join(parts)
+
+    def _deliver(self, events: list[LiveEvent]) -> None:
+        """Write freshly released events to every open stream that wants them: one pass."""
+        texts: dict[tuple[int, bool], bytes] = {}
+        for subscription, listeners in self.audiences.items():
+            data = self._encode(events, subscription, texts)
+            if not data:
+                continue
+            for listener in listeners:
+                if listener.after >= events[0].id:
+                    # Resumed ahead of this hub: only what it has not seen yet.
+                    behind = [event for event in events if event.id > listener.after]
+                    if behind and (own := self._encode(behind, subscription, texts)):
+                        listener.push(own)
+                    continue
+                listener.push(data)
+
+    async def _heartbeats(self) -> None:
+        while True:
+            await asyncio.sleep(settings.HELPDESK_LIVE_HEARTBEAT_SECONDS)
+            try:
+                await self._recheck()
+            except Exception:
+                logger.exception("live hub: re-checking the readers failed")
+
+    async def _recheck(self) -> None:
+        """Re-check the reader of every open stream, then send each a heartbeat (or
+        ``revoked``, and end it)."""
+        subscriptions = list(self.audiences)
+        verdicts: dict[Subscription, Subscription | None] = {}
+        for begin in range(0, len(subscriptions), RECHECK_CHUNK):
+            verdicts.update(await db_read(subscriptions_recheck, subscriptions[begin : begin + RECHECK_CHUNK]))
+        for old, new in verdicts.items():
+            listeners = self.audiences.pop(old, None)
+            if not listeners:
+                continue
+            if new is None:
+                for listener in listeners:
+                    listener.push(REVOKED)
+                    listener.close()
+                continue
+            for listener in listeners:
+                listener.subscription = new
+                listener.push(HEARTBEAT)
+            self.audiences.setdefault(new, set()).update(listeners)
+
     # -- the loop --------------------------------------------------------------
 
     async def _run(self) -> None:
@@ -124,6 +302,7 @@ class Hub:
         listener = None
         if settings.REDIS_URL:
             listener = asyncio.get_running_loop().create_task(self._listen())
+        self._beat = asyncio.get_running_loop().create_task(self._heartbeats())
         interval = SAFETY_POLL_SECONDS if settings.REDIS_URL else settings.HELPDESK_LIVE_POLL_SECONDS
         try:
             while True:
@@ -137,6 +316,7 @@ class Hub:
                     logger.exception("live hub: reading the events failed")
                     await asyncio.sleep(1)
         finally:
+            self._beat.cancel()
             if listener is not None:
                 listener.cancel()
 
@@ -147,8 +327,7 @@ class Hub:
             if fresh:
                 self.buffer.extend(fresh)
                 self.released = fresh[-1].id
-                changed, self.changed = self.changed, asyncio.Event()
-                changed.set()
+                self._deliver(fresh)
             if len(rows) < BATCH or not fresh:
                 return
 
@@ -199,3 +378,35 @@ async def hub_get() -> Hub:
         hub = _hubs[id(loop)] = Hub()
     await hub.start()
     return hub
+
+
+class LiveStreamResponse(StreamingHttpResponse):
+    """A stream's answer. ``live.asgi`` serves it by handing the connection's own write to
+    the hub (``serve``); any other ASGI handler (Django's, the test client) reads it as an
+    ordinary streaming body fed by the same hub."""
+
+    def __init__(self, subscription: Subscription, start: int | None) -> None:
+        self.subscription = subscription
+        self.start = start
+        super().__init__(self._body(), content_type="text/event-stream")
+        self["Cache-Control"] = "no-cache, no-store"
+        # Reverse proxies (nginx) must pass each event on at once, not buffer the stream.
+        self["X-Accel-Buffering"] = "no"
+
+    async def serve(self, write: Write) -> None:
+        hub = await hub_get()
+        await hub.serve(self.subscription, self.start, write)
+
+    async def _body(self) -> AsyncIterator[bytes]:
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+
+        async def write(data: bytes) -> None:
+            queue.put_nowait(data)
+
+        serving = asyncio.ensure_future(self.serve(write))
+        serving.add_done_callback(lambda _: queue.put_nowait(None))
+        try:
+            while (data := await queue.get()) is not None:
+                yield data
+        finally:
+            serving.cancel()

@@ -9,15 +9,10 @@ page's own starting point, rendered into it), so nothing between the page and th
 is lost, and nothing is sent twice.
 """
 
-import asyncio
-import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.db import connections
 from django.http import (
     Http404,
@@ -26,7 +21,6 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseForbidden,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,36 +32,14 @@ from accounts.services import agent_presence_record
 from helpdesk.access import SurfaceAccessMixin
 from helpdesk.events import EVENT_SETTLE_SECONDS
 from helpdesk.models import Event
-from tickets.models import Ticket
-from tickets.permissions import can_view_ticket
 from tickets.selectors import ticket_get_visible
 
-from .access import LiveEvent, Reader, event_visible, reader_for
-from .hub import db_read, events_after, hub_get, last_event_id
+from .access import LiveEvent, Subscription, event_json, reader_for
+from .hub import LiveStreamResponse, events_after, last_event_id
 from .services import PresenceState, presence_record
 
-# The browser waits this long before reconnecting a dropped stream (milliseconds).
-RETRY_MS = 2000
 # The polling fallback returns at most this many events per call.
 POLL_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class Subscription:
-    reader: Reader
-    ticket_id: int | None
-    desk: bool
-
-    def wants(self, event: LiveEvent) -> bool:
-        if self.ticket_id is not None:
-            if event.ticket_id != self.ticket_id:
-                return False
-        elif not self.desk:
-            # The reader's own stream: their tickets as a customer, and what names them.
-            mine = event.customer_id == self.reader.user_id
-            if not mine and self.reader.user_id not in (event.payload.get("recipients") or ()):
-                return False
-        return event_visible(self.reader, event)
 
 
 def _int(value: str | None) -> int | None:
@@ -95,79 +67,14 @@ def _subscribe(user: User, params: Any) -> Subscription:
     return Subscription(reader=reader, ticket_id=ticket_id, desk=desk)
 
 
-def _still_allowed(user_id: int, subscription: Subscription) -> Subscription | None:
-    """Re-read the reader at a heartbeat: None once they may no longer read the stream."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return None
-    reader = reader_for(user)
-    if reader is None or (subscription.desk and not reader.is_desk):
-        return None
-    if subscription.ticket_id is not None:
-        ticket = Ticket.objects.filter(pk=subscription.ticket_id).first()
-        if ticket is None or not can_view_ticket(user, ticket):
-            return None
-    return Subscription(reader=reader, ticket_id=subscription.ticket_id, desk=subscription.desk)
-
-
 def _close_request_connections() -> None:
     for conn in connections.all(initialized_only=True):
         if not conn.in_atomic_block:  # a test's transaction: left alone
             conn.close()
 
 
-def event_json(event: LiveEvent, reader: Reader) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": event.id, "type": event.type, "ticket": event.ticket_id, "payload": event.payload}
-    if reader.is_desk:
-        data["actor"] = event.actor_id
-    return data
-
-
-# The text of recent events, serialised once per kind of reader (staff see the actor,
-# customers do not) rather than once per open stream.
-_sse_cache: dict[tuple[int, bool], str] = {}
-SSE_CACHE_SIZE = 4096
-
-
-def _sse(event: LiveEvent, reader: Reader) -> str:
-    key = (event.id, reader.is_desk)
-    text = _sse_cache.get(key)
-    if text is None:
-        if len(_sse_cache) >= SSE_CACHE_SIZE:
-            _sse_cache.clear()
-        text = _sse_cache[key] = (
-            f"id: {event.id}\ndata: {json.dumps(event_json(event, reader), separators=(',', ':'))}\n\n"
-        )
-    return text
-
-
 def _start(request: HttpRequest) -> int | None:
     return _int(request.headers.get("Last-Event-ID")) or _int(request.GET.get("after"))
-
-
-async def event_stream(subscription: Subscription, start: int | None) -> AsyncIterator[str]:
-    hub = await hub_get()
-    cursor = hub.released if start is None or start < 0 else start
-    heartbeat = settings.HELPDESK_LIVE_HEARTBEAT_SECONDS
-    yield f"retry: {RETRY_MS}\n: {cursor}\n\n"
-    while True:
-        changed = hub.changed
-        events = await hub.read_after(cursor)
-        if events:
-            lines = [_sse(event, subscription.reader) for event in events if subscription.wants(event)]
-            cursor = events[-1].id
-            if lines:
-                yield "".join(lines)
-            continue
-        try:
-            await asyncio.wait_for(changed.wait(), timeout=heartbeat)
-        except TimeoutError:
-            refreshed = await db_read(_still_allowed, subscription.reader.user_id, subscription)
-            if refreshed is None:
-                yield "event: revoked\ndata: {}\n\n"
-                return
-            subscription = refreshed
-            yield ": heartbeat\n\n"
 
 
 class EventStreamView(View):
@@ -192,11 +99,7 @@ class EventStreamView(View):
         # connection this request opened (session, user, subscription) is closed now
         # rather than held while the stream stays open.
         await sync_to_async(_close_request_connections)()
-        response = StreamingHttpResponse(event_stream(subscription, _start(request)), content_type="text/event-stream")
-        response["Cache-Control"] = "no-cache, no-store"
-        # Reverse proxies (nginx) must pass each event on at once, not buffer the stream.
-        response["X-Accel-Buffering"] = "no"
-        return response
+        return LiveStreamResponse(subscription, _start(request))
 
 
 class EventPollView(SurfaceAccessMixin, View):

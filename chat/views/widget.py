@@ -17,7 +17,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -30,9 +30,9 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.services import NotACustomerError, customer_get_or_create
 from helpdesk.throttle import client_ip, rate_add
 from integrations.services.sso import SsoError, sso_customer_sign_in
-from live.access import Reader
-from live.hub import last_event_id
-from live.views import Subscription, _close_request_connections, event_stream
+from live.access import Reader, Subscription
+from live.hub import LiveStreamResponse, last_event_id
+from live.views import _close_request_connections
 from tickets.models import CSATResponse, Status, TicketMessage
 from tickets.services import SurveyError, TicketActionDenied
 
@@ -385,7 +385,4 @@ async def event_stream_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=204)
     start = _int(request.headers.get("Last-Event-ID"), default=None) or _int(request.GET.get("after"), default=None)
     await sync_to_async(_close_request_connections)()
-    response = StreamingHttpResponse(event_stream(subscription, start), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache, no-store"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    return LiveStreamResponse(subscription, start)

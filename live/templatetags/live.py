@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from tickets.permissions import is_desk_user
+
 from ..hub import last_event_id
 from ..services import PRESENCE_REFRESH_SECONDS, PRESENCE_TTL_SECONDS, presence_on_ticket
 
@@ -20,6 +22,7 @@ def live_stream(context: dict[str, Any], scope: str = "", ticket: Any = None, re
         "refresh": refresh,
         "after": last_event_id(),
         "me": request.user.pk,
+        "is_desk": is_desk_user(request.user),
         "people": people,
         "presence_refresh": PRESENCE_REFRESH_SECONDS,
         "presence_ttl": PRESENCE_TTL_SECONDS,

@@ -2,6 +2,9 @@
    - queue and desk home (data-refresh): when a ticket is created or changes, the page is
      fetched again in the background and each [data-live-region] is replaced (checked boxes
      stay checked);
+   - every desk page with a stream: a ticket newly assigned to this agent (by someone else
+     or by the routing rules) shows a notice with its link, read out by screen readers
+     (aria-live), and a desktop notification when the agent has allowed them;
    - ticket page (data-ticket): who else is viewing or typing, from presence events; this
      page reports its own ("viewing" every data-presence-refresh seconds, "typing" while
      the reply box changes, "left" on leaving); and a reply being typed when someone else
@@ -37,6 +40,36 @@
   function scheduleRefresh() {
     if (refreshTimer) return;
     refreshTimer = window.setTimeout(function () { refreshTimer = null; refreshRegions(); }, 300);
+  }
+
+  // --- new assignments ----------------------------------------------------------------
+  var toasts = document.querySelector("[data-testid=live-toasts]");
+  var toastTemplate = document.getElementById("live-assigned");
+
+  function notifyAssigned(event) {
+    if (!toasts || !toastTemplate) return;
+    var href = toasts.dataset.ticketUrl.replace(/\/0\/$/, "/" + event.ticket + "/");
+    var reference = event.payload.reference || "#" + event.ticket;
+    var toast = toastTemplate.content.firstElementChild.cloneNode(true);
+    var link = toast.querySelector("[data-link]");
+    link.href = href;
+    link.textContent = reference;
+    toast.setAttribute("data-ticket", event.ticket);
+    var title = toast.querySelector("strong").textContent;
+    toast.querySelector("[data-dismiss]").addEventListener("click", function () { toast.remove(); });
+    var desktop = toast.querySelector("[data-desktop]");
+    if (window.Notification && Notification.permission === "default") {
+      desktop.hidden = false;
+      desktop.addEventListener("click", function () {
+        Notification.requestPermission().then(function () { desktop.hidden = true; });
+      });
+    }
+    toasts.appendChild(toast);
+    if (window.Notification && Notification.permission === "granted") {
+      // One per ticket across the agent's tabs (the tag), opening the ticket on click.
+      var notice = new Notification(title, { body: reference, tag: "helpdesk-assigned-" + event.ticket });
+      notice.onclick = function () { window.focus(); window.location.href = href; };
+    }
   }
 
   // --- presence on a ticket ---------------------------------------------------------
@@ -123,6 +156,9 @@
   }
 
   window.HelpdeskLive.connect(el, function (event) {
+    if (event.type === "tickets.ticket.assigned" && event.payload.to === me && event.actor !== me) {
+      notifyAssigned(event);
+    }
     if (ticket) {
       if (String(event.ticket) !== ticket) return;
       if (event.type === "live.presence") {
