@@ -42,6 +42,7 @@ from tickets.services import (
     ticket_transfer,
 )
 from tickets.services.base import event_log, ticket_lock, ticket_save
+from tickets.services.notifications import notifications_mark_read
 from tickets.services.routing import routing_choose
 from tickets.services.sla import calendar_for, policy_for
 from tickets.sla_clock import business_minutes_between
@@ -322,6 +323,9 @@ def conversation_read(
         or 0
     )
     field = "customer_read_upto" if by_customer else "agent_read_upto"
+    if by_customer:
+        # what the customer read here needs no mail (tickets.email: a chat's mails wait)
+        notifications_mark_read(recipient=conversation.ticket.customer, ticket=conversation.ticket)
     if upto <= getattr(conversation, field):
         return conversation
     setattr(conversation, field, upto)

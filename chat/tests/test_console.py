@@ -181,3 +181,33 @@ def test_the_console_page_query_count_does_not_grow_with_messages(
     with CaptureQueriesContext(connection) as many:
         tier1_client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_chat_customer_is_mailed_an_agents_reply_only_when_unread_after_a_delay(handed_over, settings, monkeypatch):
+    from django.core import mail  # noqa: PLC0415
+
+    from tickets import consumers  # noqa: PLC0415
+    from tickets.email.outbound import notification_email_send  # noqa: PLC0415
+    from tickets.models import Notification  # noqa: PLC0415
+    from tickets.tasks import notification_email_send_task  # noqa: PLC0415
+
+    visitor, conversation = handed_over
+    ticket = conversation.ticket
+    settings.HELPDESK_CHAT_EMAIL_DELAY_SECONDS = 300
+    read = Notification.objects.create(recipient=ticket.customer, type="tickets.ticket.agent_replied", ticket=ticket)
+    # the mail of a chat customer's notification is queued to leave later, not at once
+    queued = []
+    monkeypatch.setattr(notification_email_send_task, "apply_async", lambda args, **kw: queued.append((args, kw)))
+    monkeypatch.setattr(notification_email_send_task, "delay", lambda *args: queued.append((args, {})))
+    consumers.notification_mails_enqueue(Event(type="tickets.notification.created", payload={"ids": [read.pk]}))
+    assert queued == [((read.pk,), {"countdown": 300})]
+    # the customer reads the conversation in the widget: what they read is not mailed
+    last = TicketMessage.objects.filter(ticket=ticket).order_by("-pk").values_list("pk", flat=True).first()
+    assert visitor.post("read/", {"upto": last}).status_code == 204
+    mail.outbox.clear()
+    assert notification_email_send(notification_id=read.pk) is None
+    assert mail.outbox == []
+    # a notification that arrives after that, and stays unread, is mailed when due
+    later = Notification.objects.create(recipient=ticket.customer, type="tickets.ticket.agent_replied", ticket=ticket)
+    assert notification_email_send(notification_id=later.pk) is not None
+    assert [m.to for m in mail.outbox] == [[ticket.customer.email]]

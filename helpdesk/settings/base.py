@@ -390,6 +390,9 @@ HELPDESK_WEBHOOK_TOLERANCE_SECONDS = env.int("HELPDESK_WEBHOOK_TOLERANCE_SECONDS
 HELPDESK_SIGNIN_LINK_HOURS = env.int("HELPDESK_SIGNIN_LINK_HOURS", default=72)
 # Notifications also go by email (customers and agents with an address).
 HELPDESK_EMAIL_NOTIFICATIONS = env.bool("HELPDESK_EMAIL_NOTIFICATIONS", default=True)
+# A live chat's customer is mailed a notification (an agent's reply) only if they have not
+# read it in the chat widget this many seconds later: no mail per chat message.
+HELPDESK_CHAT_EMAIL_DELAY_SECONDS = env.int("HELPDESK_CHAT_EMAIL_DELAY_SECONDS", default=300)
 # Inbound mail: at most this many messages per sender per hour become tickets or replies;
 # the rest are stored and ignored (a flood or a mail loop).
 HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR = env.int("HELPDESK_EMAIL_RATE_LIMIT_PER_HOUR", default=30)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.signin_links import may_use_signin_links, signin_link_url
 
+from ..choices import Channel
 from ..models import (
     Mailbox,
     MailDirection,
@@ -148,6 +149,11 @@ def notification_email_render(notification: Notification) -> tuple[str, str, str
     return subject[:250], text, html
 
 
+def _read_in_chat(notification: Notification) -> bool:
+    ticket = notification.ticket
+    return ticket is not None and ticket.channel == Channel.CHAT and notification.recipient_id == ticket.customer_id
+
+
 def notification_email_send(*, notification_id: int) -> MailMessage | None:
     """Send the mail of one notification, once. Idempotent: a notification already sent is
     not sent again; a retry after a failure reuses the stored Message-ID. Returns the
@@ -162,6 +168,8 @@ def notification_email_send(*, notification_id: int) -> MailMessage | None:
     mail = MailMessage.objects.filter(notification=notification, direction=MailDirection.OUTBOUND).first()
     if mail is not None and mail.status == MailStatus.SENT:
         return mail
+    if mail is None and notification.read_at is not None and _read_in_chat(notification):
+        return None  # the customer read it in the chat widget before its mail was due
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject, text, html = notification_email_render(notification)
     ticket = notification.ticket

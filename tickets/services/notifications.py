@@ -6,6 +6,8 @@ language by a Celery task (``tickets.email.outbound``)."""
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import Role, User
 from helpdesk.events import event_record
 from helpdesk.models import EventVisibility
@@ -30,6 +32,14 @@ def notify(*, recipient: User, type: str, ticket: Ticket | None = None, **data: 
     notification = Notification.objects.create(recipient=recipient, type=type, ticket=ticket, data=data)
     _event([notification], ticket)
     return notification
+
+
+def notifications_mark_read(*, recipient: User, ticket: Ticket | None = None) -> int:
+    """The recipient has seen their notifications (of one ticket, when given)."""
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if ticket is not None:
+        unread = unread.filter(ticket=ticket)
+    return unread.update(read_at=timezone.now())
 
 
 def notify_many(*, recipients: Iterable[User], type: str, ticket: Ticket | None = None, **data: Any) -> int:
