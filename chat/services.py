@@ -22,12 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AgentTier, User
-from helpdesk.events import events_wake
 from helpdesk.models import Event, EventVisibility
 from kb.autoanswer import triage_record
 from kb.search import search_ids
 from kb.selectors import articles_visible_by_id
 from kb.triage import triage_predict
+from live.services import live_event_record, live_events_prune
 from tickets.models import BusinessHours, Category, Channel, Priority, Status, Ticket, TicketMessage
 from tickets.services import (
     InvalidTransition,
@@ -70,17 +70,14 @@ class ChatError(Exception):
 
 
 def _live_event(conversation: Conversation, type: str, *, actor: User | None = None, **payload: object) -> Event:
-    event = Event.objects.create(
+    return live_event_record(
         type=type,
         visibility=EventVisibility.PUBLIC,
         ticket_id=conversation.ticket_id,
         customer_id=conversation.ticket.customer_id,
         actor_id=actor.pk if actor is not None else None,
         payload=payload,
-        dispatched_at=timezone.now(),
     )
-    transaction.on_commit(events_wake)
-    return event
 
 
 # ---------------------------------------------------------------------------
@@ -301,11 +298,7 @@ def conversation_typing(*, conversation: Conversation, actor: User | None, by_cu
 
 def chat_typing_prune(*, now: datetime | None = None) -> int:
     """Delete typing events older than ``TYPING_KEEP_HOURS``. Idempotent."""
-    now = now or timezone.now()
-    deleted, _ = Event.objects.filter(
-        type=TYPING_TYPE, created_at__lt=now - timedelta(hours=TYPING_KEEP_HOURS)
-    ).delete()
-    return deleted
+    return live_events_prune(types=(TYPING_TYPE,), keep_hours=TYPING_KEEP_HOURS, now=now)
 
 
 @transaction.atomic

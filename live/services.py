@@ -32,18 +32,46 @@ class PresenceState(TextChoices):
     LEFT = "left", pgettext_lazy("presence", "left")
 
 
+def live_event_record(
+    *,
+    type: str,
+    visibility: str,
+    ticket_id: int | None,
+    customer_id: int | None = None,
+    actor_id: int | None = None,
+    payload: dict,
+) -> Event:
+    """An event only the live streams read (presence, typing, read receipts): written
+    already dispatched, since no consumer acts on it, and announced to the streams."""
+    event = Event.objects.create(
+        type=type,
+        visibility=visibility,
+        ticket_id=ticket_id,
+        customer_id=customer_id,
+        actor_id=actor_id,
+        payload=payload,
+        dispatched_at=timezone.now(),
+    )
+    transaction.on_commit(events_wake)
+    return event
+
+
+def live_events_prune(*, types: tuple[str, ...], keep_hours: int, now=None) -> int:
+    """Delete live-only events of ``types`` older than ``keep_hours``. Idempotent."""
+    now = now or timezone.now()
+    deleted, _ = Event.objects.filter(type__in=types, created_at__lt=now - timedelta(hours=keep_hours)).delete()
+    return deleted
+
+
 def presence_record(*, ticket: Ticket, user: User, state: str) -> Event:
     """Record that ``user`` is viewing, typing on or has left ``ticket`` (staff only)."""
-    event = Event.objects.create(
+    return live_event_record(
         type=PRESENCE_TYPE,
         visibility=EventVisibility.STAFF,
         ticket_id=ticket.pk,
         actor_id=user.pk,
         payload={"state": state, "name": str(user)},
-        dispatched_at=timezone.now(),
     )
-    transaction.on_commit(events_wake)
-    return event
 
 
 def presence_on_ticket(*, ticket: Ticket, exclude: User | None = None, now=None) -> list[dict]:
@@ -69,8 +97,4 @@ def presence_on_ticket(*, ticket: Ticket, exclude: User | None = None, now=None)
 
 def presence_prune(*, now=None) -> int:
     """Delete presence events older than ``PRESENCE_KEEP_HOURS``. Idempotent."""
-    now = now or timezone.now()
-    deleted, _ = Event.objects.filter(
-        type=PRESENCE_TYPE, created_at__lt=now - timedelta(hours=PRESENCE_KEEP_HOURS)
-    ).delete()
-    return deleted
+    return live_events_prune(types=(PRESENCE_TYPE,), keep_hours=PRESENCE_KEEP_HOURS, now=now)
