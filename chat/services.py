@@ -43,7 +43,7 @@ from tickets.services import (
 )
 from tickets.services.base import event_log, ticket_lock, ticket_save
 from tickets.services.notifications import notifications_mark_read
-from tickets.services.routing import routing_choose
+from tickets.services.routing import routing_candidates
 from tickets.services.sla import calendar_for, policy_for
 from tickets.sla_clock import business_minutes_between
 
@@ -114,7 +114,11 @@ def chat_is_open(*, now: datetime | None = None) -> bool:
 
 def chat_availability(*, tier: int = AgentTier.TIER_1, category_id: int | None = None) -> Availability:
     is_open = chat_is_open()
-    agent = routing_choose(tier=tier, category_id=category_id) if is_open else None
+    # The chat rule (online, a free chat seat), read only: the seat is taken at hand-over.
+    candidates = (
+        routing_candidates(tier=tier, category_id=category_id, limit=1, channel=Channel.CHAT) if is_open else []
+    )
+    agent = candidates[0].user if candidates else None
     return Availability(open=is_open, agent=agent)
 
 

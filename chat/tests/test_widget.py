@@ -371,3 +371,18 @@ def test_the_stream_carries_the_conversations_public_events_only(started):
     assert not subscription.wants(event(conversation.ticket_id, visibility="staff"))
     assert not subscription.wants(event(conversation.ticket_id + 1000))
     assert _stream_subscription(link[:-2] + "xx") is None
+
+
+def test_a_person_is_offered_only_when_an_online_agent_has_a_free_chat_seat(started):
+    from accounts.models import AgentTier  # noqa: PLC0415
+    from accounts.services import agent_presence_record  # noqa: PLC0415
+    from accounts.tests.factories import agent  # noqa: PLC0415
+
+    # an available agent with no desk page open (offline) answers no chat
+    colleague = agent("offline@example.com", tier=AgentTier.TIER_1)
+    assert started.get("conversation/").json()["person_available"] is False
+    # with a desk page open they do, until their chat seats are full
+    agent_presence_record(user=colleague, idle_seconds=0)
+    assert started.get("conversation/").json()["person_available"] is True
+    AgentProfile.objects.filter(user=colleague).update(chat_capacity=0)
+    assert started.get("conversation/").json()["person_available"] is False
