@@ -81,8 +81,8 @@ def attachment_get_for_conversation(*, conversation_id: int, attachment_id: int)
 
 
 def conversation_list_for_agent(*, actor: User) -> QuerySet[Conversation]:
-    """The desk's chat console: the agent's live conversations (assigned to them) and the
-    ones waiting for a person (handed over, nobody assigned), newest first. Desk users only."""
+    """The desk's chat console: the agent's open conversations (assigned to them, with the
+    bot or with a person), newest first. Desk users only."""
     if not is_desk_user(actor):
         return Conversation.objects.none()
     return (

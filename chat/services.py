@@ -34,6 +34,7 @@ from tickets.services import (
     TicketActionDenied,
     TicketError,
     csat_record,
+    notifications_mark_read,
     ticket_customer_confirm,
     ticket_open,
     ticket_reply,
@@ -42,7 +43,6 @@ from tickets.services import (
     ticket_transfer,
 )
 from tickets.services.base import event_log, ticket_lock, ticket_save
-from tickets.services.notifications import notifications_mark_read
 from tickets.services.routing import routing_candidates
 from tickets.services.sla import calendar_for, policy_for
 from tickets.sla_clock import business_minutes_between
@@ -322,7 +322,7 @@ def conversation_read(
     field = "customer_read_upto" if by_customer else "agent_read_upto"
     if by_customer:
         # what the customer read here needs no mail (tickets.email: a chat's mails wait)
-        notifications_mark_read(recipient=conversation.ticket.customer, ticket=conversation.ticket)
+        notifications_mark_read(recipient_id=conversation.ticket.customer_id, ticket_id=conversation.ticket_id)
     if upto <= getattr(conversation, field):
         return conversation
     setattr(conversation, field, upto)

@@ -31,7 +31,7 @@ from .lifecycle import (
     tickets_close_resolved,
 )
 from .macros import ticket_macro_apply
-from .notifications import notify
+from .notifications import notifications_mark_read, notify
 from .refunds import refund_approve, refund_reject, refund_request_open
 from .routing import (
     chat_open_count,
@@ -61,6 +61,7 @@ __all__ = [
     "csat_record",
     "escalation_rule_matching",
     "ticket_negative_sentiment_act",
+    "notifications_mark_read",
     "notify",
     "nps_offer_due",
     "nps_record",

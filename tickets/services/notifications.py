@@ -34,11 +34,11 @@ def notify(*, recipient: User, type: str, ticket: Ticket | None = None, **data: 
     return notification
 
 
-def notifications_mark_read(*, recipient: User, ticket: Ticket | None = None) -> int:
+def notifications_mark_read(*, recipient_id: int, ticket_id: int | None = None) -> int:
     """The recipient has seen their notifications (of one ticket, when given)."""
-    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
-    if ticket is not None:
-        unread = unread.filter(ticket=ticket)
+    unread = Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+    if ticket_id is not None:
+        unread = unread.filter(ticket_id=ticket_id)
     return unread.update(read_at=timezone.now())
 
 

@@ -21,7 +21,6 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -65,6 +64,7 @@ from ..selectors import (
 from ..services import (
     TicketError,
     csat_record,
+    notifications_mark_read,
     nps_record,
     refund_request_open,
     ticket_customer_confirm,
@@ -626,12 +626,11 @@ class NotificationListView(SurfaceAccessMixin, ListView):
 
 
 class NotificationsMarkReadView(SurfaceAccessMixin, View):
-    """POST only. The update belongs in a ``notifications_mark_read`` service, which
-    tickets.services does not have yet."""
+    """POST only: every notification of the signed-in person marked read."""
 
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).update(read_at=timezone.now())
+        notifications_mark_read(recipient_id=request.user.pk)
         messages.success(request, _("All notifications are marked as read."))
         return redirect("help:notifications")
