@@ -4,6 +4,16 @@ from django.test import Client
 from accounts.services import agent_presence_record
 from integrations.services.keys import integration_create
 from integrations.tests.test_sso import token
+from tickets.models import BusinessHours
+
+
+@pytest.fixture(autouse=True)
+def chat_always_open(db, settings):
+    """People answer the chat around the clock in these tests, whatever hour they run at (the
+    seeded SLA calendar closes at 21:00 Beijing time). Tests of business hours set their own."""
+    hours = BusinessHours.objects.create(name="Chat always", weekly={str(d): [["00:00", "24:00"]] for d in range(7)})
+    settings.HELPDESK_CHAT_BUSINESS_HOURS = hours.name
+    return hours
 
 
 @pytest.fixture

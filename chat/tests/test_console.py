@@ -86,8 +86,27 @@ def test_the_agent_replies_and_the_visitor_sees_it_with_the_agents_name(tier1_cl
     assert conversation.ticket.first_responded_at is not None
     assert conversation.ticket.status == Status.OPEN
     # and an empty reply is a clear 400
-    empty = tier1_client.post(reverse("desk:chat-reply", args=[conversation.ticket_id]), {"body": ""})
+    url = reverse("desk:chat-reply", args=[conversation.ticket_id])
+    empty = tier1_client.post(url, {"body": ""}, HTTP_ACCEPT="application/json")
     assert empty.status_code == 400
+    assert empty.json()["detail"]
+
+
+def test_the_reply_form_works_before_the_consoles_script_runs(tier1_client, handed_over, tier1_agent):
+    """A reply sent as a plain form (a click before the script ran, or no JavaScript) is
+    posted, never put in the address bar, and lands like the script's."""
+    visitor, conversation = handed_over
+    detail = reverse("desk:chat-detail", args=[conversation.ticket_id])
+    url = reverse("desk:chat-reply", args=[conversation.ticket_id])
+    page = tier1_client.get(detail).content.decode()
+    assert f'<form id="chat-reply" class="stack" method="post" action="{url}"' in page
+    response = tier1_client.post(url, {"body": "Sent without the script."})
+    assert (response.status_code, response["Location"]) == (302, detail)
+    assert visitor.get("conversation/").json()["messages"][-1]["body"] == "Sent without the script."
+    # an empty one comes back to the console with the reason
+    response = tier1_client.post(url, {"body": ""}, follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert [str(m) for m in response.context["messages"]]
 
 
 def test_agent_typing_and_reading_reach_the_visitor(tier1_client, handed_over):

@@ -256,7 +256,8 @@ def test_outside_business_hours_the_chat_goes_to_email(started, tier1_agent, set
     assert _conversation(started).ticket.assignee_id is None
 
 
-def test_within_business_hours_from_the_sla_policy_a_person_answers(started, tier1_agent):
+def test_within_business_hours_from_the_sla_policy_a_person_answers(started, tier1_agent, settings):
+    settings.HELPDESK_CHAT_BUSINESS_HOURS = ""  # the normal priority's SLA calendar
     hours = BusinessHours.objects.create(name="Office", weekly={str(d): [["09:00", "18:00"]] for d in range(5)})
     SLAPolicy.objects.filter(priority="normal").update(business_hours=hours)
     with time_machine.travel(datetime(2025, 10, 9, 10, 0, tzinfo=SHANGHAI)):

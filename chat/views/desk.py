@@ -126,14 +126,17 @@ class ChatReplyView(ChatActionView):
         form = ChatReplyForm(self.request.POST, self.request.FILES)
         if not form.is_valid():
             errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
-            return JsonResponse({"detail": errors}, status=400)
+            raise ChatError(errors)
         message = conversation_reply(
             conversation=conversation,
             agent=self.request.user,
             body=form.cleaned_data["body"],
             attachments=form.cleaned_data["attachments"],
         )
-        return JsonResponse(_message_json(message), status=201)
+        if self.request.headers.get("Accept") == "application/json":
+            return JsonResponse(_message_json(message), status=201)
+        # the form sent without the console's script (before it ran, or without JavaScript)
+        return redirect("desk:chat-detail", pk=conversation.ticket_id)
 
 
 class ChatTypingView(ChatActionView):

@@ -229,6 +229,7 @@
 
   function poll() {
     if (polling) return;
+    document.documentElement.dataset.transport = "poll";
     polling = window.setInterval(refresh, POLL_MS);
   }
 
@@ -240,6 +241,7 @@
     var opened = false;
     source = new EventSource(conversation.stream + "&after=" + lastEvent);
     source.onopen = function () {
+      document.documentElement.dataset.transport = "stream";
       if (failures) refresh();  // a reconnect: catch up on what the gap held
       opened = true;
       failures = 0;
