@@ -3,6 +3,8 @@ the bot, the hand-over (to a person, or to e-mail outside business hours or with
 free), typing, read receipts, end and rating; and who may reach which conversation."""
 
 import gzip
+import json
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +13,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import AgentProfile
 from chat.models import Conversation, ConversationState
@@ -296,6 +299,31 @@ def test_widget_script_is_served_at_a_stable_address(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert b"HelpdeskChat" in response.content
+
+
+def test_the_launchers_words_come_from_the_catalogue(client, monkeypatch):
+    """The launcher speaks the platform page's language with the desk's own translations: a
+    change in the catalogue reaches the served script (the file's words are its fallback)."""
+    from chat.views import widget  # noqa: PLC0415
+
+    source = client.get("/chat/widget.js").content.decode()
+    texts = json.loads(re.search(r"var TEXTS = (\{.*\});", source).group(1))
+    assert texts == {
+        "zh": {"label": "在线客服", "title": "在线客服"},
+        "en": {"label": "Chat with us", "title": "Live chat"},
+    }
+
+    def pgettext(context, message):
+        chinese = translation.get_language() == "zh-hans"
+        return "和我们聊聊" if chinese and message == "Chat with us" else message
+
+    monkeypatch.setattr(widget, "pgettext", pgettext)
+    widget._widget_source.cache_clear()
+    try:
+        source = client.get("/chat/widget.js").content.decode()
+    finally:
+        widget._widget_source.cache_clear()
+    assert json.loads(re.search(r"var TEXTS = (\{.*\});", source).group(1))["zh"]["label"] == "和我们聊聊"
 
 
 def test_widget_and_frame_assets_stay_under_30_kb_gzipped():

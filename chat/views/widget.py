@@ -9,13 +9,15 @@ so these endpoints need no CSRF token. Where a header cannot be sent (EventSourc
 ``img src``) the frame uses short-lived signed links instead.
 """
 
+import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -24,6 +26,7 @@ from django.utils import translation
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -67,9 +70,29 @@ def allowed_origins() -> list[str]:
     return [origin.rstrip("/") for origin in settings.HELPDESK_CHAT_ALLOWED_ORIGINS if origin]
 
 
+WIDGET_TEXTS = re.compile(r"^  var TEXTS = .*;$", re.MULTILINE)
+
+
+def _launcher_texts() -> dict[str, dict[str, str]]:
+    """The launcher's words in each language the widget picks between, from the catalogue."""
+    texts = {}
+    for key, language in (("zh", "zh-hans"), ("en", "en")):
+        with translation.override(language):
+            texts[key] = {
+                "label": pgettext("chat launcher button", "Chat with us"),
+                "title": pgettext("widget title", "Live chat"),
+            }
+    return texts
+
+
 @cache
 def _widget_source() -> bytes:
-    return (STATIC / "widget.js").read_bytes()
+    source = (STATIC / "widget.js").read_text(encoding="utf-8")
+    texts = json.dumps(_launcher_texts(), ensure_ascii=False)
+    source, replaced = WIDGET_TEXTS.subn(lambda _match: f"  var TEXTS = {texts};", source, count=1)
+    if not replaced:
+        raise ImproperlyConfigured("chat/static/chat/widget.js no longer declares its TEXTS.")
+    return source.encode()
 
 
 def widget_script(request: HttpRequest) -> HttpResponse:

@@ -15,8 +15,12 @@
   var data = script.dataset;
   var lang = data.lang || document.documentElement.lang || navigator.language || "";
   var chinese = /^zh/i.test(lang);
-  var label = data.label || (chinese ? "在线客服" : "Chat with us");
-  var title = chinese ? "在线客服" : "Live chat";
+  /* The launcher's words in both languages: /chat/widget.js fills them in from the desk's
+     catalogue; these are the file's own, for a copy served as a plain static file. */
+  var TEXTS = {"zh": {"label": "在线客服", "title": "在线客服"}, "en": {"label": "Chat with us", "title": "Live chat"}};
+  var texts = TEXTS[chinese ? "zh" : "en"];
+  var label = data.label || texts.label;
+  var title = texts.title;
   var jwt = data.jwt || "";
   var ready = false;
   var frame = null;
