@@ -78,12 +78,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def static_collect() -> None:
+    """The static files with their manifest, which pages rendered with DEBUG off need."""
+    env = {**os.environ, **ENV}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
 @contextmanager
 def gunicorn_served(workers: int = 2) -> Iterator[int]:
     """Collect the static files, serve the site with gunicorn (DEBUG off) on a free
     loopback port until the block ends, and yield the port once it accepts connections."""
     env = {**os.environ, **ENV}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    static_collect()
     port = free_port()
     command = ["gunicorn", "helpdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     server = subprocess.Popen([sys.executable, "-m", *command, "--log-level", "warning"], cwd=ROOT, env=env)
