@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Event, EventVisibility
+from .precompiled import rows_insert
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ class events_batched(ContextDecorator):  # noqa: N801 - used as a decorator, lik
             return
         batch, _local.batch = _local.batch, None
         if exc_type is None and batch:
-            for event in Event.objects.bulk_create(batch):
+            for event in rows_insert(batch):  # compiled once per batch size
                 _dispatch_after_commit(event.pk)
 
 

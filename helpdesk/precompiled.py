@@ -1,5 +1,5 @@
 """Queries compiled once per process and database connection, for the hot paths (a new
-ticket: routing, the SLA policy, the customer by e-mail).
+ticket: routing, the SLA policy, the customer by e-mail; its five INSERTs: ``rows_insert``).
 
 Django builds and compiles a queryset's SQL anew on every evaluation: for a new ticket's
 routing query (a subquery, a join, an ordering) that was a larger share of the request's
@@ -87,3 +87,90 @@ def _compile(build: Callable[..., QuerySet], count: int) -> Any:
     except EmptyResultSet:
         return _UNCACHEABLE
     return template, compiler, sql, tuple(params), [found[0] for found in positions]
+
+
+def rows_insert(objs: list[Model]) -> list[Model]:
+    """INSERT new rows of one model (their primary keys not set) in one statement, as
+    ``bulk_create(objs)`` does: each field's ``pre_save`` (defaults already on the object,
+    ``auto_now_add``), the values prepared by the field, the returned primary key set on
+    each object, which is then saved (``_state``). The statement is compiled once per
+    model and number of rows; the values are prepared on every call. No signals are sent,
+    as with ``bulk_create``. Objects with a value Django would have to compile (an
+    expression) go through ``bulk_create`` itself."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[DEFAULT_DB_ALIAS]
+    cache: dict[Hashable, Any] = connection.__dict__.setdefault("helpdesk_precompiled_inserts", {})
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    key = (model, len(objs))
+    entry = cache.get(key)
+    if entry is None:
+        entry = cache[key] = _insert_compile(model, objs)
+    if entry is _UNCACHEABLE or any(obj.pk is not None for obj in objs):
+        return model._base_manager.bulk_create(objs)
+    compiler, fields, sql, unnest, returning_fields, columns = entry
+    rows = []
+    for obj in objs:
+        values = [compiler.pre_save_val(field, obj) for field in fields]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            return model._base_manager.bulk_create(objs)
+        rows.append([compiler.prepare_value(field, value) for field, value in zip(fields, values, strict=True)])
+    params = [list(column) for column in zip(*rows, strict=True)] if unnest else [v for row in rows for v in row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = connection.ops.fetch_returned_rows(cursor, compiler.returning_params)
+    converters = compiler.get_converters(columns)
+    if converters:
+        returned = compiler.apply_converters(returned, converters)
+    returned = list(returned)
+    if len(returned) != len(objs):
+        raise RuntimeError(f"{model.__name__}: {len(objs)} rows inserted, {len(returned)} returned")
+    for obj, values in zip(objs, returned, strict=True):
+        for field, value in zip(returning_fields, values, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = DEFAULT_DB_ALIAS
+    return objs
+
+
+def _insert_compile(model: type[Model], objs: list[Model]) -> Any:
+    """The INSERT that ``bulk_create`` would send for these objects, and how its parameters
+    are laid out (one per value, or PostgreSQL's UNNEST: one array per column)."""
+    from django.db.models import AutoField
+    from django.db.models.sql import InsertQuery
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    features = connection.features
+    if len(objs) > 1 and not features.can_return_rows_from_bulk_insert:
+        return _UNCACHEABLE
+    if len(objs) == 1 and not features.can_return_columns_from_insert:
+        return _UNCACHEABLE
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.generated and not isinstance(f, AutoField)]
+    returning_fields = list(opts.db_returning_fields)
+    if opts.pk not in returning_fields:
+        return _UNCACHEABLE
+    # A copy of the objects: compiling runs pre_save (auto_now_add) on them.
+    probes = [model(**{f.attname: getattr(obj, f.attname) for f in fields}) for obj in objs]
+    query = InsertQuery(model)
+    query.insert_values(fields, probes, raw=False)
+    compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
+    compiler.returning_fields = returning_fields
+    statements = compiler.as_sql()
+    if len(statements) != 1:
+        return _UNCACHEABLE
+    sql, params = statements[0]
+    if len(params) == len(fields) * len(objs) and not any(isinstance(p, list) for p in params):
+        unnest = False
+    elif len(objs) > 1 and len(params) == len(fields) and all(_column(p, len(objs)) for p in params):
+        unnest = True
+    else:
+        return _UNCACHEABLE
+    columns = [field.get_col(opts.db_table) for field in returning_fields]
+    return compiler, fields, sql, unnest, returning_fields, columns
+
+
+def _column(param: Any, rows: int) -> bool:
+    return isinstance(param, list) and len(param) == rows

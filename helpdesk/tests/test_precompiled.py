@@ -3,7 +3,7 @@ the values in their slots, and no caching where a backend transforms a value or 
 depends on more than its key."""
 
 import pytest
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,9 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    connection.__dict__.pop("helpdesk_precompiled", None)
-    yield
-    connection.__dict__.pop("helpdesk_precompiled", None)
+    for name in ("helpdesk_precompiled", "helpdesk_precompiled_inserts"):
+        connections["default"].__dict__.pop(name, None)
 
 
 def test_a_query_is_built_once_and_run_with_each_value():
@@ -75,3 +74,45 @@ def test_an_address_with_like_wildcards_finds_only_its_own_customer():
     assert customer_get_or_create(email="a_b@EXAMPLE.com") == own
     assert customer_get_or_create(email="AXB@example.com") == other
     assert User.objects.filter(email__iexact="a_b@example.com").count() == 1
+
+
+def test_rows_insert_writes_what_bulk_create_writes_and_sets_the_keys(customer_a):
+    from helpdesk.models import Event
+    from helpdesk.precompiled import rows_insert
+    from tickets.models import Notification, TicketEvent
+    from tickets.tests.factories import open_ticket
+
+    ticket = open_ticket(customer_a)
+    before = timezone.now()
+    for round_ in range(3):  # the first compiles, the others reuse the statement
+        events = rows_insert(
+            [
+                Event(type="test.one", ticket_id=ticket.pk, payload={"n": round_, "text": "中文"}),
+                Event(type="test.two", ticket_id=ticket.pk, payload={"n": [round_]}),
+            ]
+        )
+        assert all(e.pk is not None and not e._state.adding for e in events)
+        assert [(e.type, e.payload) for e in Event.objects.filter(pk__in=[e.pk for e in events]).order_by("pk")] == [
+            ("test.one", {"n": round_, "text": "中文"}),
+            ("test.two", {"n": [round_]}),
+        ]
+    (single,) = rows_insert([Notification(recipient=customer_a, type="test.single", ticket=ticket, data={"a": 1})])
+    stored = Notification.objects.get(pk=single.pk)
+    assert (stored.recipient_id, stored.type, stored.data, stored.read_at) == (
+        customer_a.pk,
+        "test.single",
+        {"a": 1},
+        None,
+    )
+    assert stored.created_at >= before  # auto_now_add, as bulk_create sets it
+    trail = rows_insert([TicketEvent(ticket=ticket, type="test.a"), TicketEvent(ticket=ticket, type="test.b")])
+    assert [t.pk for t in trail] == sorted(t.pk for t in trail)
+    assert list(TicketEvent.objects.filter(pk__in=[t.pk for t in trail]).values_list("type", flat=True)) == [
+        "test.a",
+        "test.b",
+    ]
+    assert rows_insert([]) == []
+    # every statement here was served from the cache (not left to bulk_create)
+    compiled = connections["default"].__dict__["helpdesk_precompiled_inserts"]
+    assert {(model.__name__, n) for model, n in compiled} >= {("Event", 2), ("Notification", 1), ("TicketEvent", 2)}
+    assert all(isinstance(entry, tuple) for entry in compiled.values())
