@@ -245,6 +245,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (the peer: 2 sync workers)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread)")
     parser.add_argument("--cpu", type=int, default=0, help="measure CPU ms per ticket over this many tickets")
     parser.add_argument("--profile", type=int, default=0, help="cProfile this many tickets of each kind")
     args = parser.parse_args()
@@ -263,7 +265,8 @@ def main() -> None:
     print(f"tickets in the database: {ticket_count():,}")
     print(f"SQL queries per ticket: form {data['queries_form']}, API {data['queries_api']}")
     print(f"Redis round trips per ticket: form {data['redis_form']}, API {data['redis_api']}")
-    with gunicorn_served(workers=2) as port:
+    print(f"gunicorn: {args.workers} workers, {args.threads} thread(s) each")
+    with gunicorn_served(workers=args.workers, threads=args.threads) as port:
         for run in range(1, args.runs + 1):
             for label, lua in (("form", form_lua(port)), ("api", api_lua(data["token"]))):
                 before = ticket_count()
