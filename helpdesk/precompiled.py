@@ -18,6 +18,7 @@ unchanged; when the compiled parameters do not hold each slot's marker as it was
 runs the ordinary way every time.
 """
 
+import copy
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -54,12 +55,13 @@ def precompiled_list(key: Hashable, build: Callable[..., QuerySet], *values: str
     for position, value in zip(positions, values, strict=True):
         bound[position] = value
     statement = (sql, tuple(bound))
-    # The compiler keeps what its first compilation found (the selected columns, related
-    # objects, annotations) and serves only its SQL text from here. It belongs to this
-    # thread's connection, as the cache does.
-    compiler.as_sql = lambda *args, **kwargs: statement
+    # A shallow copy of the compiler keeps what its first compilation found (the selected
+    # columns, related objects, annotations) and serves this call's SQL. A copy per call:
+    # threads may share a connection (Django's live test server does, on SQLite).
+    bound_compiler = copy.copy(compiler)
+    bound_compiler.as_sql = lambda *args, **kwargs: statement
     queryset = template._chain()
-    queryset.query.get_compiler = lambda *args, **kwargs: compiler
+    queryset.query.get_compiler = lambda *args, **kwargs: bound_compiler
     return list(queryset)
 
 
