@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, Exists, OuterRef, Q, Value
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+
+from helpdesk.precompiled import precompiled_list
 
 from .models import AgentProfile, AgentTier, ApiToken, ApiTokenScope, CustomerProfile, Role, User
 from .roles import STAFF_ROLES
@@ -57,6 +59,17 @@ class NotACustomerError(Exception):
     """The email address belongs to an account without the customer role (staff)."""
 
 
+def _customer_by_email(email: str) -> QuerySet[User]:
+    return (
+        User.objects.filter(email__iexact=email)
+        .annotate(
+            holds_customer_role=Exists(Group.objects.filter(name=Role.CUSTOMER, user=OuterRef("pk"))),
+            **customer_vip_annotation(),
+        )
+        .order_by("pk")[:1]
+    )
+
+
 def customer_get_or_create(*, email: str, name: str = "", language: str = "zh-hans") -> User:
     """The customer with this email address (any case), or a new one. An existing account
     is returned unchanged; one without the customer role raises ``NotACustomerError``, so
@@ -64,14 +77,8 @@ def customer_get_or_create(*, email: str, name: str = "", language: str = "zh-ha
     email = email.strip()
     # One query: the account, whether it holds the customer role and whether it is a VIP
     # (which the escalation rules of a new ticket read).
-    customer = (
-        User.objects.filter(email__iexact=email)
-        .annotate(
-            holds_customer_role=Exists(Group.objects.filter(name=Role.CUSTOMER, user=OuterRef("pk"))),
-            **customer_vip_annotation(),
-        )
-        .first()
-    )
+    found = precompiled_list("accounts.customer_by_email", _customer_by_email, email)  # compiled once
+    customer = found[0] if found else None
     if customer is None:
         try:
             with transaction.atomic():

@@ -78,14 +78,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextmanager
-def gunicorn_served(workers: int = 2) -> Iterator[int]:
-    """Collect the static files, serve the site with gunicorn (DEBUG off) on a free
-    loopback port until the block ends, and yield the port once it accepts connections."""
+def static_collect() -> None:
+    """The static files with their manifest, which pages rendered with DEBUG off need."""
     env = {**os.environ, **ENV}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+@contextmanager
+def gunicorn_served(workers: int = 2, threads: int = 1) -> Iterator[int]:
+    """Collect the static files, serve the site with gunicorn (DEBUG off) on a free
+    loopback port until the block ends, and yield the port once it accepts connections.
+    ``threads`` above 1 selects gunicorn's gthread worker (which keeps connections alive)."""
+    env = {**os.environ, **ENV}
+    static_collect()
     port = free_port()
     command = ["gunicorn", "helpdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    if threads > 1:
+        command += ["--threads", str(threads)]
     server = subprocess.Popen([sys.executable, "-m", *command, "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         # The master loads the application and the embedding model before it listens:

@@ -52,6 +52,19 @@ def _incr_fallback(*args: Any, **kwargs: Any) -> int:
 class ResilientRedisCacheClient(RedisCacheClient):
     down_until = 0.0
 
+    def get_client(self, key: str | None = None, *, write: bool = False) -> Any:
+        """One ``redis.Redis`` per connection pool, made once. Django makes a new one for
+        every cache call, and building one fills a table of ~170 response callbacks: four
+        of them were a millisecond of CPU per help-center ticket (docs/benchmarks.md,
+        "Session 4 of issue 11"). The object only borrows connections from its pool, so
+        threads can share it; after a fork the pool replaces its connections itself."""
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None or client.connection_pool is not pool:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     # As Django's dummy cache: nothing was there, so the key counts as added. A guard built
     # on add() (one submission per form token, a challenge used once) lets the request
     # through rather than refusing every one while Redis is away.

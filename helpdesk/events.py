@@ -1,12 +1,17 @@
 """Domain events through a transactional outbox.
 
 Services call ``event_record`` inside their transaction: the event row commits or rolls
-back with the change. After commit one ``event_dispatch_task`` per transaction takes the
-new events to a worker, which hands each to the consumers registered for its type (the
-apps that own them register in their ``AppConfig.ready``: notifications in tickets, the
-auto-answer in kb, webhooks in integrations). When the broker cannot be reached the
-request still succeeds; the events wait in the table and ``events_dispatch_pending_task``
-(beat, every minute) delivers them once the broker is back.
+back with the change. After commit a worker is asked to take the new events, and hands
+each to the consumers registered for its type (the apps that own them register in their
+``AppConfig.ready``: notifications in tickets, the auto-answer in kb, webhooks in
+integrations). Where the cache is Redis, shared with the workers, the asks coalesce: one
+``events_drain_task`` at a time is queued (a mark in the cache says so), and it clears the
+mark before it reads every pending event, so a transaction that finds the mark set leaves
+its events to that drain without publishing a task of its own (one Redis round trip
+instead of a Celery publish per request). Elsewhere (the embedded broker, eager tests) one
+``event_dispatch_task`` per transaction carries its ids. When the broker cannot be reached
+the request still succeeds; the events wait in the table and
+``events_dispatch_pending_task`` (beat, every minute) delivers them once the broker is back.
 
 A consumer runs at least once per event: it must be idempotent. Each consumer that
 succeeded is recorded on the event, so a retry after a failure runs only the others.
@@ -23,11 +28,13 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from .models import Event, EventVisibility
+from .precompiled import rows_insert
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +49,10 @@ SWEEP_BATCH = 500
 # After the broker refused a task, requests stop trying it for this long (seconds): each
 # try costs a connection timeout, and the sweep delivers the waiting events anyway.
 BROKER_RETRY_SECONDS = 10.0
+# The mark in the shared cache that a drain task is queued and has not started yet; it
+# expires by itself should the task be lost, and the next commit then queues another.
+DRAIN_QUEUED_KEY = "helpdesk.events.drain-queued"
+DRAIN_QUEUED_SECONDS = 60
 # The Redis channel on which every process announces new events after commit; the live
 # streams' hubs (``live.hub``) subscribe. Without Redis they poll the table instead.
 WAKE_CHANNEL = "helpdesk.events"
@@ -99,7 +110,7 @@ class events_batched(ContextDecorator):  # noqa: N801 - used as a decorator, lik
             return
         batch, _local.batch = _local.batch, None
         if exc_type is None and batch:
-            for event in Event.objects.bulk_create(batch):
+            for event in rows_insert(batch):  # compiled once per batch size
                 _dispatch_after_commit(event.pk)
 
 
@@ -148,7 +159,20 @@ def _flush(connection: Any) -> None:
     ids, connection.helpdesk_outbox = connection.helpdesk_outbox, []
     if ids:
         events_wake()
-        events_enqueue(ids)
+        if _drains_coalesce():
+            events_drain_request(len(ids))
+        else:
+            events_enqueue(ids)
+
+
+def _drains_coalesce() -> bool:
+    """Whether commits ask for a shared drain: only where the workers see the same cache
+    (Redis) and tasks really go to a worker (not run eagerly, as in tests)."""
+    from celery import current_app
+
+    from .cache import ResilientRedisCache
+
+    return isinstance(caches["default"], ResilientRedisCache) and not current_app.conf.task_always_eager
 
 
 _redis_client: Any = None
@@ -188,6 +212,31 @@ def events_enqueue(ids: list[int]) -> bool:
             raise
         _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
         logger.warning("broker unavailable (%s); %d events wait in the outbox", type(exc).__name__, len(ids))
+        return False
+    return True
+
+
+def events_drain_request(count: int = 1) -> bool:
+    """After a commit that recorded ``count`` events: queue ``events_drain_task`` unless
+    one is queued already and has not started (it will read these events: it clears the
+    mark before it reads the outbox, and this commit happened before the mark was found).
+    Never raises: without a broker the events wait for the sweep. Returns whether a drain
+    is queued."""
+    global _broker_down_until
+    from .tasks import events_drain_task
+
+    if time.monotonic() < _broker_down_until:
+        return False
+    cache = caches["default"]
+    # Without Redis the cache's add() answers True (helpdesk.cache): the task is then tried.
+    if not cache.add(DRAIN_QUEUED_KEY, 1, timeout=DRAIN_QUEUED_SECONDS):
+        return True
+    try:
+        events_drain_task.apply_async(retry=False)
+    except Exception as exc:  # the broker's own errors (kombu, redis, OSError) vary by transport
+        cache.delete(DRAIN_QUEUED_KEY)  # the next commit tries again
+        _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
+        logger.warning("broker unavailable (%s); %d events wait in the outbox", type(exc).__name__, count)
         return False
     return True
 
@@ -245,19 +294,20 @@ def events_dispatch(ids: Iterable[int]) -> int:
     return sum(event_dispatch(pk) for pk in sorted(ids))
 
 
-def events_dispatch_pending(*, now: Any = None, grace_seconds: int = SWEEP_GRACE_SECONDS) -> int:
-    """The sweep: every event not dispatched yet (older than the grace period, and not
-    leased or waiting for a retry), oldest first, in batches. Idempotent."""
+def events_dispatch_pending(*, now: Any = None, grace_seconds: int | None = SWEEP_GRACE_SECONDS) -> int:
+    """The sweep: every event not dispatched yet (older than the grace period, when one is
+    given, and not leased or waiting for a retry), oldest first, in batches. Idempotent."""
     now = now or timezone.now()
     done = 0
     last = 0
+    young = {} if grace_seconds is None else {"created_at__lte": now - timedelta(seconds=grace_seconds)}
     while True:
         ids = list(
             Event.objects.filter(
                 Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
                 dispatched_at__isnull=True,
-                created_at__lte=now - timedelta(seconds=grace_seconds),
                 pk__gt=last,
+                **young,
             )
             .order_by("pk")
             .values_list("pk", flat=True)[:SWEEP_BATCH]
@@ -266,6 +316,13 @@ def events_dispatch_pending(*, now: Any = None, grace_seconds: int = SWEEP_GRACE
             return done
         done += events_dispatch(ids)
         last = ids[-1]
+
+
+def events_drain() -> int:
+    """The queued drain, in a worker: clear the mark first (a commit from now on queues
+    the next drain), then dispatch every pending event, whatever its age."""
+    caches["default"].delete(DRAIN_QUEUED_KEY)
+    return events_dispatch_pending(grace_seconds=None)
 
 
 # ---------------------------------------------------------------------------

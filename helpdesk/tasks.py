@@ -18,6 +18,15 @@ def event_dispatch_task(event_ids: list[int]) -> int:
 
 
 @shared_task(ignore_result=True)
+def events_drain_task() -> int:
+    """Queued after commits while no drain was queued: every pending event to its consumers
+    (``helpdesk.events.events_drain_request``)."""
+    from .events import events_drain
+
+    return events_drain()
+
+
+@shared_task(ignore_result=True)
 def events_dispatch_pending_task(grace_seconds: int | None = None) -> int:
     """Scheduled every minute: deliver events whose dispatch never reached a worker (the
     broker was down at commit) or whose consumer failed and is due for a retry."""

@@ -172,6 +172,24 @@ class Ticket(models.Model):
         return self.status in ACTIVE_STATUSES
 
 
+class AgentLoad(models.Model):
+    """Each assignee's open tickets (status in ``ACTIVE_STATUSES``), kept by database
+    triggers on the tickets table (migration 0024), never written from Python. Routing's
+    "fewest open tickets" reads one row per candidate here instead of counting their open
+    tickets on every new ticket, a count that grew with the queue (3 ms of PostgreSQL for
+    four agents with 1,800 open tickets each; docs/benchmarks.md, "Session 4 of issue 11")."""
+
+    user_id = models.BigIntegerField(_("user"), primary_key=True)
+    open_tickets = models.IntegerField(_("open tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("agent load")
+        verbose_name_plural = _("agent loads")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.open_tickets}"
+
+
 class MessageKind(models.TextChoices):
     REPLY = "reply", _("Public reply")
     NOTE = "note", _("Internal note")

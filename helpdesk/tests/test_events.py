@@ -182,3 +182,86 @@ def test_a_batch_writes_its_events_in_one_insert_in_order_and_nothing_on_error(
     with django_assert_num_queries(1), events.events_batched():
         event_record("test.thing.happened", n=3)
         event_record("test.thing.happened", n=4)
+
+
+@pytest.fixture
+def drains(monkeypatch):
+    """Commits ask for a shared drain (as with Redis and a real worker); the drain tasks
+    published are recorded instead of sent."""
+    from django.core.cache import cache
+
+    from helpdesk.tasks import events_drain_task
+
+    queued: list[int] = []
+    monkeypatch.setattr(events, "_drains_coalesce", lambda: True)
+    monkeypatch.setattr(events_drain_task, "apply_async", lambda *a, **k: queued.append(1))
+    cache.delete(events.DRAIN_QUEUED_KEY)
+    events._broker_down_until = 0.0
+    yield queued
+    cache.delete(events.DRAIN_QUEUED_KEY)
+    events._broker_down_until = 0.0
+
+
+def test_commits_share_one_queued_drain_which_reads_every_pending_event(
+    seen, drains, django_capture_on_commit_callbacks
+):
+    # given three transactions committed while no worker has started the drain yet
+    recorded = []
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            recorded.append(event_record("test.thing.happened", n=n))
+    # then one drain is queued for all three, and nothing ran in the requests
+    assert drains == [1]
+    assert seen == []
+    # when the worker drains: every pending event, oldest first, however young
+    assert events.events_drain() == 3
+    assert seen == [(event.pk, "test.thing.happened") for event in recorded]
+    # and the next commit queues the next drain (the drain cleared the mark before reading)
+    with django_capture_on_commit_callbacks(execute=True):
+        later = event_record("test.thing.happened", n=3)
+    assert drains == [1, 1]
+    assert events.events_drain() == 1
+    assert seen[-1] == (later.pk, "test.thing.happened")
+
+
+def test_a_drain_the_broker_refused_leaves_the_events_for_the_sweep_and_the_next_commit_tries_again(
+    seen, drains, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from helpdesk.tasks import events_drain_task
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(events_drain_task, "apply_async", broker_down)
+    with override_settings(HELPDESK_EVENT_ERRORS_PROPAGATE=False), django_capture_on_commit_callbacks(execute=True):
+        event = event_record("test.thing.happened")  # the commit does not fail
+    assert cache.get(events.DRAIN_QUEUED_KEY) is None  # no drain is queued: the mark is gone
+    assert Event.objects.get().dispatched_at is None
+    assert seen == []
+
+    # the broker is back (and its refusal no longer remembered): the next commit queues a drain
+    monkeypatch.setattr(events_drain_task, "apply_async", lambda *a, **k: drains.append(1))
+    events._broker_down_until = 0.0
+    with django_capture_on_commit_callbacks(execute=True):
+        second = event_record("test.thing.happened")
+    assert drains == [1]
+    assert events.events_drain() == 2
+    assert seen == [(event.pk, "test.thing.happened"), (second.pk, "test.thing.happened")]
+
+
+def test_drains_coalesce_only_with_a_shared_cache_and_a_real_worker():
+    from celery import current_app
+
+    redis_cache = {"default": {"BACKEND": "helpdesk.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert not events._drains_coalesce()  # the tests' per-process cache, tasks run eagerly
+    eager = current_app.conf.task_always_eager
+    try:
+        with override_settings(CACHES=redis_cache):
+            assert not events._drains_coalesce()  # eager
+            current_app.conf.update(task_always_eager=False)
+            assert events._drains_coalesce()
+        assert not events._drains_coalesce()  # a per-process cache: a worker could not clear the mark
+    finally:
+        current_app.conf.update(task_always_eager=eager)

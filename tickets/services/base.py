@@ -7,6 +7,7 @@ from typing import Any
 from accounts.models import User
 from helpdesk.events import event_record
 from helpdesk.models import EventVisibility
+from helpdesk.precompiled import rows_insert
 
 from ..models import Status, Ticket, TicketEvent
 from .errors import TicketConflict
@@ -66,7 +67,7 @@ def event_log_many(*, ticket: Ticket, entries: list[TrailEntry]) -> list[TicketE
     for entry in entries:
         actor = entry.actor if entry.actor and entry.actor.is_authenticated else None
         rows.append(TicketEvent(ticket=ticket, actor=actor, type=entry.type, reason=entry.reason, data=entry.data))
-    trail = TicketEvent.objects.bulk_create(rows)
+    trail = rows_insert(rows)  # compiled once (helpdesk.precompiled)
     for row in trail:
         outbox = OUTBOX_TYPES.get(row.type)
         if outbox is None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from helpdesk.events import event_record
 from helpdesk.models import EventVisibility
+from helpdesk.precompiled import rows_insert
 
 from ..models import Notification, Ticket
 
@@ -50,7 +51,7 @@ def notify_many(*, recipients: Iterable[User], type: str, ticket: Ticket | None 
 
 def notifications_add(*, rows: list[Notification], ticket: Ticket | None = None) -> int:
     """Write notifications of any types about one ticket in one INSERT, with one event."""
-    Notification.objects.bulk_create(rows)
+    rows_insert(rows)  # compiled once (helpdesk.precompiled)
     _event(rows, ticket)
     return len(rows)
 

@@ -12,15 +12,16 @@ within its SLA in hours, and the fewest-open rule keeps the load even (docs/conf
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AgentProfile, AgentTier, Presence, User, presence_online_q
+from helpdesk.precompiled import precompiled_list
 
 from ..choices import Channel
-from ..models import ACTIVE_STATUSES, Ticket
+from ..models import ACTIVE_STATUSES, AgentLoad, Ticket
 from ..permissions import can_act_on_ticket
 from .base import event_log, ticket_lock, ticket_save
 from .errors import ChatCapacityFull, InvalidTransition, TicketActionDenied, TransferError
@@ -31,13 +32,11 @@ from .notifications import notify
 CHAT_RECHECK = 5
 
 
-def _open_count(*, chats: bool) -> Coalesce:
-    """Each agent's open tickets (or open chats), counted in a subquery on the (assignee,
-    status) index: a join would read every ticket the agents were ever assigned (85,000
-    rows and ~50 ms at 100,000 tickets, for every new ticket) to keep the few hundred open."""
-    tickets = Ticket.objects.filter(assignee_id=OuterRef("user_id"), status__in=ACTIVE_STATUSES)
-    if chats:
-        tickets = tickets.filter(channel=Channel.CHAT)
+def _open_chats() -> Coalesce:
+    """Each agent's open chats, counted in a subquery on the (assignee, status) index: a
+    join would read every ticket the agents were ever assigned (85,000 rows and ~50 ms at
+    100,000 tickets) to keep the few open."""
+    tickets = Ticket.objects.filter(assignee_id=OuterRef("user_id"), status__in=ACTIVE_STATUSES, channel=Channel.CHAT)
     counted = (
         tickets.order_by()
         .values("assignee_id")
@@ -45,6 +44,41 @@ def _open_count(*, chats: bool) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _open_tickets() -> Coalesce:
+    """Each agent's open tickets, as the database's triggers keep them (``AgentLoad``)."""
+    load = AgentLoad.objects.filter(user_id=OuterRef("user_id")).values("open_tickets")[:1]
+    return Coalesce(Subquery(load, output_field=IntegerField()), Value(0))
+
+
+def _candidates(
+    *, tier: int, category_id: int | None, channel: str | None = None, now: datetime | None = None
+) -> QuerySet[AgentProfile]:
+    """The candidates' query, best first (``routing_candidates``)."""
+    tier_filter = Q(tier=tier)
+    if tier == AgentTier.TIER_1:
+        tier_filter |= Q(tier=AgentTier.TIER_2, takes_tier1=True)
+    agents = (
+        AgentProfile.objects.filter(tier_filter, is_available=True, user__is_active=True)
+        .annotate(open_count=_open_tickets())
+        .select_related("user")
+    )
+    order = ["open_count", F("last_assigned_at").asc(nulls_first=True), "pk"]
+    if channel == Channel.CHAT:
+        agents = (
+            agents.filter(presence_online_q(now=now or timezone.now()))
+            .annotate(open_chats=_open_chats())
+            .filter(open_chats__lt=F("chat_capacity"))
+        )
+        order.insert(0, "open_chats")
+    if category_id is not None:
+        # The skilled agents sort first, in the same statement (no separate "is anyone
+        # skilled?" query): the first rows are theirs when there are any.
+        skill = AgentProfile.skills.through.objects.filter(agentprofile_id=OuterRef("pk"), category_id=category_id)
+        agents = agents.annotate(skilled=Exists(skill))
+        order.insert(0, F("skilled").desc())
+    return agents.order_by(*order)
 
 
 def routing_candidates(
@@ -63,30 +97,15 @@ def routing_candidates(
     will do rather than leaving the ticket unassigned. For ``channel="chat"``: only online
     agents below their chat capacity, fewest open chats first (``open_chats`` annotated).
     """
-    tier_filter = Q(tier=tier)
-    if tier == AgentTier.TIER_1:
-        tier_filter |= Q(tier=AgentTier.TIER_2, takes_tier1=True)
-    agents = (
-        AgentProfile.objects.filter(tier_filter, is_available=True, user__is_active=True)
-        .annotate(open_count=_open_count(chats=False))
-        .select_related("user")
-    )
-    order = ["open_count", F("last_assigned_at").asc(nulls_first=True), "pk"]
-    if channel == Channel.CHAT:
-        agents = (
-            agents.filter(presence_online_q(now=now or timezone.now()))
-            .annotate(open_chats=_open_count(chats=True))
-            .filter(open_chats__lt=F("chat_capacity"))
+    if channel != Channel.CHAT and limit == 1:
+        # Every new ticket asks this: its SQL depends on the tier and category only, so
+        # it is compiled once (helpdesk.precompiled).
+        ranked = precompiled_list(
+            ("routing.first", tier, category_id), lambda: _candidates(tier=tier, category_id=category_id)[:1]
         )
-        order.insert(0, "open_chats")
-    if category_id is not None:
-        # The skilled agents sort first, in the same statement (no separate "is anyone
-        # skilled?" query): the first rows are theirs when there are any.
-        skill = AgentProfile.skills.through.objects.filter(agentprofile_id=OuterRef("pk"), category_id=category_id)
-        agents = agents.annotate(skilled=Exists(skill))
-        order.insert(0, F("skilled").desc())
-    agents = agents.order_by(*order)
-    ranked = list(agents[:limit] if limit is not None else agents)
+    else:
+        agents = _candidates(tier=tier, category_id=category_id, channel=channel, now=now)
+        ranked = list(agents[:limit] if limit is not None else agents)
     if category_id is not None and ranked and ranked[0].skilled:
         ranked = [agent for agent in ranked if agent.skilled]
     return ranked

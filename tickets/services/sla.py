@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import AgentTier
+from helpdesk.precompiled import precompiled_list
 
 from ..models import ACTIVE_STATUSES, BusinessHours, SLAPolicy, Status, Ticket
 from ..sla_clock import BusinessCalendar, add_business_minutes, business_minutes_between, china_calendar_days
@@ -38,7 +39,12 @@ def calendar_for(hours: BusinessHours | None) -> BusinessCalendar | None:
 
 
 def policy_for(priority: str) -> SLAPolicy | None:
-    return SLAPolicy.objects.select_related("business_hours").filter(priority=priority).first()
+    # Every new ticket asks: compiled once per priority (helpdesk.precompiled).
+    policies = precompiled_list(
+        ("sla.policy", priority),
+        lambda: SLAPolicy.objects.select_related("business_hours").filter(priority=priority).order_by("pk")[:1],
+    )
+    return policies[0] if policies else None
 
 
 def sla_due_set(ticket: Ticket) -> list[str]:

@@ -1,16 +1,20 @@
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import AgentProfile, AgentTier
 from accounts.services import agent_availability_set
 from accounts.tests.factories import agent
-from tickets.models import Status, Ticket
-from tickets.services import TicketActionDenied, routing_candidates, ticket_fields_update
+from tickets.models import ACTIVE_STATUSES, AgentLoad, Status, Ticket
+from tickets.services import TicketActionDenied, routing_candidates, ticket_fields_update, ticket_status_set
 from tickets.tests.factories import category, open_ticket
 
 pytestmark = pytest.mark.django_db
+
+agent_load_migration = import_module("tickets.migrations.0024_agent_load")
 
 
 def _skill(user, slug):
@@ -105,3 +109,34 @@ def test_skilled_agents_first_in_one_query(django_assert_num_queries):
     nobody = category("course-access")
     everyone = routing_candidates(tier=AgentTier.TIER_1, category_id=nobody.pk)
     assert [p.user for p in everyone] == [generalist, refunds, payments]
+
+
+def _loads_counted_afresh() -> dict[int, int]:
+    counted = Ticket.objects.filter(assignee__isnull=False, status__in=ACTIVE_STATUSES).values_list("assignee_id")
+    return {user_id: n for user_id, n in counted.order_by().annotate(n=Count("*")).values_list("assignee_id", "n") if n}
+
+
+def _loads_kept() -> dict[int, int]:
+    return {row.user_id: row.open_tickets for row in AgentLoad.objects.all() if row.open_tickets}
+
+
+def test_the_database_keeps_each_agents_open_tickets_through_every_kind_of_change(customer_a):
+    # the statuses the triggers of migration 0024 count are the active ones
+    assert "(" + ", ".join(f"'{s}'" for s in ACTIVE_STATUSES) + ")" == agent_load_migration.ACTIVE
+    first, second = agent("first@example.com"), agent("second@example.com")
+    tickets = [open_ticket(customer_a) for _ in range(5)]  # routed: inserted with their assignee
+    assert _loads_kept() == _loads_counted_afresh() != {}
+    ticket_status_set(ticket=tickets[0], actor=first, status=Status.RESOLVED, resolution="done")  # leaves the count
+    ticket_status_set(ticket=tickets[1], actor=first, status=Status.OPEN)  # active to active: unchanged
+    Ticket.objects.filter(pk=tickets[2].pk).update(assignee=second)  # reassigned by a bulk update
+    Ticket.objects.filter(pk=tickets[3].pk).update(assignee=None, status=Status.CLOSED)
+    Ticket.objects.filter(pk=tickets[0].pk).update(status=Status.OPEN)  # reopened
+    tickets[4].delete()
+    Ticket.objects.create(customer=customer_a, subject="Logged", assignee=first, status=Status.CLOSED)
+    Ticket.objects.create(customer=customer_a, subject="Logged", assignee=second, status=Status.PENDING)
+    assert _loads_kept() == _loads_counted_afresh()
+    candidates = routing_candidates(tier=AgentTier.TIER_1, category_id=None)
+    assert {c.user_id: c.open_count for c in candidates} == {
+        first.pk: _loads_counted_afresh().get(first.pk, 0),
+        second.pk: _loads_counted_afresh().get(second.pk, 0),
+    }
