@@ -277,8 +277,10 @@ class TicketDetailView(DeskView, TemplateView):
         )
         now = timezone.now()
         if detail.context is not None and ticket.order_id:
-            # The ticket's order, with its course, from the customer's orders already read.
-            ticket.order = next((o for o in detail.context.orders if o.pk == ticket.order_id), ticket.order)
+            # The ticket's order, with its course, from the customer's orders already read
+            # (read on its own only if it is not among them).
+            order = next((o for o in detail.context.orders if o.pk == ticket.order_id), None)
+            ticket.order = order if order is not None else ticket.order
         context.update(
             now=now,
             sla_timers=sla_timers(ticket, now=now),
