@@ -27,6 +27,7 @@ from .models import (
     TicketMessage,
 )
 from .permissions import can_act_on_ticket, can_decide_refunds, is_desk_user
+from .reference import reference_lists
 
 PAST_TICKETS = 10
 
@@ -151,7 +152,7 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
             .order_by("-created_at")[:PAST_TICKETS]
         ),
         merge_candidates=[t for t in others if t.is_active and t.merged_into_id is None],
-        canned_responses=list(CannedResponse.objects.filter(is_active=True).order_by("key", "language")),
+        canned_responses=reference_lists().canned_responses,
     )
 
 
