@@ -130,10 +130,11 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
             merge_candidates=[],
             canned_responses=[],
         )
+    # What the context panel and the merge form show of them: no join, few columns.
     others = list(
         Ticket.objects.filter(customer_id=ticket.customer_id)
         .exclude(pk=ticket.pk)
-        .select_related("category")
+        .only("pk", "subject", "status", "merged_into_id", "customer_id", "created_at")
         .order_by("-created_at")[:PAST_TICKETS]
     )
     return TicketDetail(
@@ -149,6 +150,7 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
         past_csat=list(
             CSATResponse.objects.filter(customer_id=ticket.customer_id)
             .select_related("ticket")
+            .only("pk", "rating", "comment", "customer_id", "created_at", "ticket__id")
             .order_by("-created_at")[:PAST_TICKETS]
         ),
         merge_candidates=[t for t in others if t.is_active and t.merged_into_id is None],

@@ -621,10 +621,19 @@ def test_ticket_page_lists_of_canned_responses_macros_and_categories_follow_ever
 def test_ticket_page_reads_the_lists_managers_edit_from_the_cache(tier1_client, customer_a):
     from django.test.utils import CaptureQueriesContext
 
+    from tickets.models import CSATResponse
+
+    for n in range(3):  # earlier tickets, rated: read in one query each, whatever their number
+        earlier = open_ticket(customer_a, subject=f"Earlier {n}")
+        CSATResponse.objects.create(ticket=earlier, customer=customer_a, rating=4, comment=f"Fine {n}")
     ticket = open_ticket(customer_a, order=customer_a.orders.get())
     _detail(tier1_client, ticket)
     with CaptureQueriesContext(connection) as captured:
-        assert _detail(tier1_client, ticket).status_code == 200
+        response = _detail(tier1_client, ticket)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"{earlier.reference}</a> Earlier 2" in text
+    assert f"{earlier.reference}: 4/5" in text
     tables = " ".join(q["sql"].split(" WHERE ")[0] for q in captured.captured_queries)
     for table in (
         'FROM "tickets_cannedresponse"',
