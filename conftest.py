@@ -14,10 +14,14 @@ from accounts.tests.factories import CustomerFactory, OrderFactory, UserFactory,
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache: rolled-back rows may reuse primary keys (SQLite),
-    and a cached permission set must never outlive the user it was read for."""
+    and a cached permission set must never outlive the user it was read for. The same goes
+    for the per-process course model of the recommendations."""
     from django.core.cache import cache
 
+    from accounts.recommendations import course_model_forget
+
     cache.clear()
+    course_model_forget()
 
 
 @pytest.fixture(autouse=True)

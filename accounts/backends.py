@@ -15,11 +15,13 @@ https://docs.djangoproject.com/en/6.1/topics/auth/customizing/#authentication-ba
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
 PERMISSIONS_CACHE_SECONDS = 60
+UserModel = get_user_model()
 VERSION_KEY = "accounts:permissions:version"
 
 
@@ -79,6 +81,15 @@ def permissions_cache_forget_users(
 
 
 class CachedPermissionsBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in person of each request, with their agent profile (or the knowledge
+        that they have none) in the same query: the desk's permission checks read the tier."""
+        try:
+            user = UserModel._default_manager.select_related("agent_profile").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj: Any, obj: object = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

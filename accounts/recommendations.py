@@ -66,29 +66,49 @@ def course_model_build(ownership: Iterable[tuple[int, int, float]]) -> CourseMod
 
 def ownership_rows() -> list[tuple[int, int, float]]:
     """(customer, course, weight) of every owned course: bought (1) and learned in (+1)."""
-    bought = Order.objects.filter(status__in=OWNED_STATUSES).values_list("customer_id", "course_id").distinct()
-    learned = Enrollment.objects.filter(minutes_learned__gt=0).values_list("customer_id", "course_id").distinct()
+    # order_by(): the models' default ordering would join DISTINCT (and be read for every row).
+    bought = (
+        Order.objects.filter(status__in=OWNED_STATUSES).values_list("customer_id", "course_id").order_by().distinct()
+    )
+    learned = (
+        Enrollment.objects.filter(minutes_learned__gt=0).values_list("customer_id", "course_id").order_by().distinct()
+    )
     return [(customer, course, 1.0) for customer, course in bought] + [
         (customer, course, LEARNED_WEIGHT - 1.0) for customer, course in learned
     ]
 
 
 _cached: tuple[tuple, float, CourseModel] | None = None
+_checked_at = 0.0
 _lock = threading.Lock()
 # A model also older than this is rebuilt: what the cheap check below cannot see (an order
 # refunded, a row erased) reaches the recommendations within this many seconds.
 MODEL_MAX_AGE_SECONDS = 900
+# The cheap check itself runs at most this often per process: a new order or learning
+# reaches the model within this many seconds, and the ticket pages in between make no
+# query for it (two per page before; a customer's own purchases are read afresh anyway).
+MODEL_CHECK_SECONDS = 30
+
+
+def course_model_forget() -> None:
+    """Drop the process's model (tests: rolled-back rows may repeat the ids it was read at)."""
+    global _cached, _checked_at
+    _cached, _checked_at = None, 0.0
 
 
 def course_model() -> CourseModel:
     """The process's course model, rebuilt when orders or learning changed. The check reads
     index ends only (the newest order, enrollment and activity): counting the tables took 80 ms
-    of every ticket page at 176,000 orders and grew with them."""
-    global _cached
+    of every ticket page at 176,000 orders and grew with them. It runs at most every
+    ``MODEL_CHECK_SECONDS``."""
+    global _cached, _checked_at
+    now = time.monotonic()
+    if _cached is not None and now - _checked_at < MODEL_CHECK_SECONDS:
+        return _cached[2]
     state = tuple(Order.objects.aggregate(last=Max("pk")).values()) + tuple(
         Enrollment.objects.aggregate(last=Max("pk"), active=Max("last_active_at")).values()
     )
-    now = time.monotonic()
+    _checked_at = now
     if _cached is None or _cached[0] != state or now - _cached[1] > MODEL_MAX_AGE_SECONDS:
         with _lock:
             _cached = (state, now, course_model_build(ownership_rows()))

@@ -27,6 +27,7 @@ from .models import (
     TicketMessage,
 )
 from .permissions import can_act_on_ticket, can_decide_refunds, is_desk_user
+from .reference import reference_lists
 
 PAST_TICKETS = 10
 
@@ -129,10 +130,11 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
             merge_candidates=[],
             canned_responses=[],
         )
+    # What the context panel and the merge form show of them: no join, few columns.
     others = list(
         Ticket.objects.filter(customer_id=ticket.customer_id)
         .exclude(pk=ticket.pk)
-        .select_related("category")
+        .only("pk", "subject", "status", "merged_into_id", "customer_id", "created_at")
         .order_by("-created_at")[:PAST_TICKETS]
     )
     return TicketDetail(
@@ -148,10 +150,11 @@ def ticket_detail(*, actor: User, pk: int, public_only: bool = False) -> TicketD
         past_csat=list(
             CSATResponse.objects.filter(customer_id=ticket.customer_id)
             .select_related("ticket")
+            .only("pk", "rating", "comment", "customer_id", "created_at", "ticket__id")
             .order_by("-created_at")[:PAST_TICKETS]
         ),
         merge_candidates=[t for t in others if t.is_active and t.merged_into_id is None],
-        canned_responses=list(CannedResponse.objects.filter(is_active=True).order_by("key", "language")),
+        canned_responses=reference_lists().canned_responses,
     )
 
 

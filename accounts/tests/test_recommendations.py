@@ -64,26 +64,38 @@ def _fresh_model():
     repeat with other rows."""
     from accounts import recommendations
 
-    recommendations._cached = None
+    recommendations.course_model_forget()
     yield
-    recommendations._cached = None
+    recommendations.course_model_forget()
 
 
-def test_the_model_follows_new_orders_at_once_and_refunds_within_its_age(monkeypatch, django_assert_num_queries):
+def test_the_model_follows_new_orders_within_its_check_interval_and_refunds_within_its_age(
+    monkeypatch, django_assert_num_queries
+):
     from accounts import recommendations
+
+    clock = [1000.0]
+    monkeypatch.setattr(recommendations.time, "monotonic", lambda: clock[0])
+
+    def later(seconds: float) -> None:
+        clock[0] += seconds
 
     python, ml = CourseFactory(title="Python"), CourseFactory(title="ML")
     first = OrderFactory(customer=CustomerFactory(), course=python)
     model = recommendations.course_model()
-    assert recommendations.course_model() is model  # nothing changed: the cached model
+    with django_assert_num_queries(0):  # checked a moment ago: no query at all
+        assert recommendations.course_model() is model
+    later(recommendations.MODEL_CHECK_SECONDS + 1)
     with django_assert_num_queries(2):  # the check reads two index ends, counts nothing
-        recommendations.course_model()
+        assert recommendations.course_model() is model  # nothing changed: the cached model
     OrderFactory(customer=first.customer, course=ml)
-    assert recommendations.course_model() is not model  # a new order: rebuilt at once
+    assert recommendations.course_model() is model  # a new order: not before the next check ...
+    later(recommendations.MODEL_CHECK_SECONDS + 1)
+    assert recommendations.course_model() is not model  # ... then rebuilt
     model = recommendations.course_model()
     first.status = OrderStatus.REFUNDED
     first.save(update_fields=["status"])
+    later(recommendations.MODEL_CHECK_SECONDS + 1)
     assert recommendations.course_model() is model  # a refund changes no id ...
-    later = recommendations.time.monotonic() + recommendations.MODEL_MAX_AGE_SECONDS + 1
-    monkeypatch.setattr(recommendations.time, "monotonic", lambda: later)
+    later(recommendations.MODEL_MAX_AGE_SECONDS + 1)
     assert recommendations.course_model() is not model  # ... and is seen once the model is old

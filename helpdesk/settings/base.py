@@ -126,6 +126,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, the plainest of them (an input, an empty error list) written in
+# Python with the same output: a dozen fields on the ticket page (helpdesk/form_renderer.py).
+FORM_RENDERER = "helpdesk.form_renderer.FastTemplates"
+
 # ---------------------------------------------------------------------------
 # Database: DATABASE_URL, default a SQLite file under var/.
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url

@@ -36,3 +36,20 @@ def test_script_in_markdown_never_reaches_the_article_page(db, anon_client):
     assert "<script>alert" not in content
     assert 'href="javascript' not in content
     assert "&lt;script&gt;" in content
+
+
+def test_a_kept_rendering_is_the_texts_own_and_long_texts_are_not_kept():
+    from helpdesk import markdown
+
+    markdown._markdown_render_kept.cache_clear()
+    text = "line one\nline **two** <script>alert(1)</script>"
+    with_breaks = markdown.markdown_render(text, breaks=True)
+    joined = markdown.markdown_render(text)
+    assert "<br>" in with_breaks
+    assert "<br>" not in joined  # the two kinds are kept apart
+    assert "<script>" not in with_breaks
+    assert markdown.markdown_render(text, breaks=True) == with_breaks == markdown._markdown_render(text, True)
+    assert markdown._markdown_render_kept.cache_info().hits == 1
+    long = "word " * markdown.RENDERED_KEPT_MAX_LENGTH
+    markdown.markdown_render(long)
+    assert markdown._markdown_render_kept.cache_info().currsize == 2

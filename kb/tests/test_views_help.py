@@ -35,6 +35,7 @@ def test_home_lists_categories_popular_and_recent_articles_in_the_readers_langua
 
 @pytest.mark.parametrize("rows", [1, 8])
 def test_home_reads_no_article_bodies_in_a_constant_number_of_queries(anon_client, django_assert_num_queries, rows):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -43,6 +44,7 @@ def test_home_reads_no_article_bodies_in_a_constant_number_of_queries(anon_clien
         child = KBCategoryFactory(slug=f"sub-{n}", parent=parent)
         article(f"Invoice {n}", "A long body " * 200, category=child)
     anon_client.get(reverse("help:home"))
+    cache.clear()  # what an uncached home reads
     with CaptureQueriesContext(connection) as queries:
         anon_client.get(reverse("help:home"))
     # categories, their subcategories, popular, recent (no ticket topics while there are categories)
@@ -50,6 +52,126 @@ def test_home_reads_no_article_bodies_in_a_constant_number_of_queries(anon_clien
     assert not any(
         '"body' in q["sql"] for q in queries.captured_queries if "kb_article" in q["sql"].split("FROM")[1][:20]
     )
+    with django_assert_num_queries(0):  # then a visitor's home is served from the cache
+        assert anon_client.get(reverse("help:home")).status_code == 200
+
+
+def _csrf_and_nonce(response) -> tuple[str, str]:
+    import re
+
+    text = response.content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', text))
+    tokens |= set(re.findall(r'"X-CSRFToken": "([^"]+)"', text))
+    nonces = set(re.findall(r'<script[^>]* nonce="([^"]+)"', text))
+    assert len(tokens) == 1, tokens
+    assert len(nonces) == 1, nonces
+    return tokens.pop(), nonces.pop()
+
+
+def test_cached_home_carries_each_visitors_own_csrf_token_and_csp_nonce(anon_client, django_assert_num_queries):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    from kb.cache import CSRF_MARKER, NONCE_MARKER
+
+    article("How to get an invoice", "Open your orders.")
+    first = anon_client.get(reverse("help:home"))
+    other = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        second = other.get(reverse("help:home"))
+    again = other.get(reverse("help:home"))
+    for response in (first, second, again):
+        text = response.content.decode()
+        assert CSRF_MARKER not in text
+        assert NONCE_MARKER not in text
+        token, nonce = _csrf_and_nonce(response)
+        # the nonce is the one the Content-Security-Policy header allows
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+        assert "Accept-Language" in response.headers["Vary"]
+        assert "Cookie" in response.headers["Vary"]
+    # each visitor's token is made from their own CSRF cookie, so their language form works
+    for client, response in ((anon_client, first), (other, second), (other, again)):
+        secret = client.cookies["csrftoken"].value
+        assert _unmask_cipher_token(_csrf_and_nonce(response)[0]) == secret
+    assert _csrf_and_nonce(first)[1] != _csrf_and_nonce(second)[1]
+    form = {"language": "zh-hans", "next": "/", "csrfmiddlewaretoken": _csrf_and_nonce(again)[0]}
+    assert other.post(reverse("set_language"), form).status_code == 302
+    assert other.post(reverse("set_language"), {**form, "csrfmiddlewaretoken": "x" * 64}).status_code == 403
+
+
+def test_an_article_edit_shows_on_the_cached_home_at_once(anon_client):
+    from kb.services import article_save
+
+    saved = article("How to get an invoice", "Open your orders.")
+    assert "How to get an invoice" in anon_client.get(reverse("help:home")).content.decode()
+    article_save(
+        article=saved, editor=None, title="Invoices, step by step", body=saved.body, category=saved.category,
+        language=saved.language, status=saved.status, visibility=saved.visibility,
+    )  # fmt: skip
+    text = anon_client.get(reverse("help:home")).content.decode()
+    assert "Invoices, step by step" in text
+    assert "How to get an invoice" not in text
+    saved.category.name_en = "Billing and invoices"
+    saved.category.save()
+    assert "Billing and invoices" in anon_client.get(reverse("help:home")).content.decode()
+    saved.delete()
+    assert "Invoices, step by step" not in anon_client.get(reverse("help:home")).content.decode()
+
+
+def test_the_cached_home_is_per_language(anon_client):
+    category = KBCategoryFactory(slug="payment", name_en="Payment", name_zh_hans="支付")
+    article("How to get an invoice", "Open your orders.", category=category)
+    article("如何开具发票", "打开订单页面。", category=category, language="zh-hans")
+    for _ in range(2):
+        en = anon_client.get(reverse("help:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        zh = anon_client.get(reverse("help:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "How to get an invoice" in en
+        assert "如何开具发票" not in en
+        assert 'lang="en"' in en
+        assert "如何开具发票" in zh
+        assert "How to get an invoice" not in zh
+        assert 'lang="zh-hans"' in zh
+
+
+def test_a_signed_in_customer_never_gets_the_visitors_cached_home(anon_client, customer_a, customer_a_client):
+    article("How to get an invoice", "Open your orders.")
+    visitor = anon_client.get(reverse("help:home")).content.decode()  # cached now
+    assert 'data-testid="who"' not in visitor
+    mine = customer_a_client.get(reverse("help:home")).content.decode()
+    assert "How to get an invoice" in mine  # the lists, from the cache too
+    assert f'<span class="who" data-testid="who">{customer_a.name}</span>' in mine
+    assert 'data-testid="my-orders"' in mine
+    assert 'data-testid="nps-banner-slot"' in mine
+    assert customer_a_client.get(reverse("help:home")).headers["Cache-Control"] == "no-store, private"
+    # and the visitor's page never holds what the customer saw
+    assert customer_a.name not in anon_client.get(reverse("help:home")).content.decode()
+
+
+def test_agents_see_internal_articles_on_the_home_whatever_visitors_have_cached(anon_client, tier1_client):
+    article("Refund desk steps", "Check the order first.", visibility="internal")
+    article("Refund policy", "Within seven days.")
+    for _ in range(2):
+        assert "Refund desk steps" not in anon_client.get(reverse("help:home")).content.decode()
+        assert "Refund desk steps" in tier1_client.get(reverse("help:home")).content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_or_a_query_string_gets_a_page_of_their_own(anon_client):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    article("How to get an invoice", "Open your orders.")
+    anon_client.get(reverse("help:home"))  # cached
+    request = HttpRequest()
+    storage = CookieStorage(request)
+    storage.add(constants.INFO, "You were signed out.")
+    response = anon_client.get("/")
+    storage.update(response)
+    anon_client.cookies["messages"] = response.cookies["messages"].value
+    assert "You were signed out." in anon_client.get(reverse("help:home")).content.decode()
+    assert "You were signed out." not in anon_client.get(reverse("help:home")).content.decode()  # shown once
+    text = anon_client.get(reverse("help:home") + "?utm_source=mail").content.decode()
+    assert 'name="next" type="hidden" value="/?utm_source=mail"' in text
 
 
 def test_category_page_lists_its_articles_and_its_subcategories(anon_client):

@@ -7,6 +7,8 @@ Open to everyone; agents also read internal articles. Drafts never show here.
 import uuid
 from typing import Any
 
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +18,7 @@ from django.views.generic import TemplateView
 from accounts.selectors import customer_purchases_own
 from tickets.models import Category
 
+from ..cache import HOME_CACHE_SECONDS, home_lists_key, home_page_context, home_page_fill, home_page_key
 from ..forms import FeedbackForm
 from ..models import Article, VisitSource
 from ..permissions import can_read_internal
@@ -56,32 +59,65 @@ def _session_key(request: HttpRequest) -> str:
 
 class HelpHomeView(TemplateView):
     """Categories, popular and recently updated articles, the search box. Signed-in
-    customers also see what they bought and their progress."""
+    customers also see what they bought and their progress.
+
+    The lists are cached per language and audience, and the whole page as an anonymous
+    visitor sees it per language (``kb.cache``): a visitor's request reads no table."""
 
     template_name = "kb/help/home.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not self._anonymous_page(request):
+            return super().get(request, *args, **kwargs)
+        key = home_page_key(language=current_language())
+        text = cache.get(key)
+        if text is None:
+            response = self.render_to_response({**self.get_context_data(**kwargs), **home_page_context()})
+            text = response.render().content.decode()
+            cache.set(key, text, timeout=HOME_CACHE_SECONDS)
+        return HttpResponse(home_page_fill(request, text))
+
+    @staticmethod
+    def _anonymous_page(request: HttpRequest) -> bool:
+        """Whether this request gets the page every visitor gets: not signed in, the plain
+        address (the language form sends back the full path), no message waiting."""
+        return (
+            not request.user.is_authenticated
+            and not request.GET
+            and request.method in ("GET", "HEAD")
+            and not len(get_messages(request))
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
         language = current_language()
         orders, enrollments = customer_purchases_own(actor=user)
-        # The lists link titles only: no article bodies (Markdown and HTML) are read.
-        visible = (
-            article_list_visible(actor=user)
-            .filter(language=language)
-            .select_related(None)
-            .only("pk", "title", "updated_at")
-        )
-        categories = category_tree(actor=user, language=language)
-        context.update(
-            categories=categories,
-            popular=list(visible.order_by("-view_count", "-pk")[:HOME_LIST_SIZE]),
-            recent=list(visible.order_by("-updated_at", "-pk")[:HOME_LIST_SIZE]),
-            # The ticket categories stand in only while the knowledge base has no category.
-            topics=[] if categories else list(Category.objects.filter(is_active=True)),
-            orders=orders,
-            enrollments=enrollments,
-        )
+        internal = can_read_internal(user)
+        key = home_lists_key(language=language, internal=internal)
+        lists = cache.get(key)
+        if lists is None:
+            # The lists link titles only: no article bodies (Markdown and HTML) are read.
+            visible = (
+                article_list_visible(actor=user)
+                .filter(language=language)
+                .select_related(None)
+                .only("pk", "title", "updated_at")
+            )
+            categories = category_tree(actor=user, language=language)
+            for category in categories:
+                # Their subcategories are read (visible_children); the prefetched queryset
+                # would be pickled with its subquery, which pickling evaluates.
+                category.__dict__.pop("_prefetched_objects_cache", None)
+            lists = {
+                "categories": categories,
+                "popular": list(visible.order_by("-view_count", "-pk")[:HOME_LIST_SIZE]),
+                "recent": list(visible.order_by("-updated_at", "-pk")[:HOME_LIST_SIZE]),
+                # The ticket categories stand in only while the knowledge base has no category.
+                "topics": [] if categories else list(Category.objects.filter(is_active=True)),
+            }
+            cache.set(key, lists, timeout=HOME_CACHE_SECONDS)
+        context.update(lists, orders=orders, enrollments=enrollments)
         return context
 
 

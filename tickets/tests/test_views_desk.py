@@ -590,3 +590,61 @@ def test_an_agents_markdown_reply_reads_as_formatted_text_everywhere(
     for page in (desk, help_page):
         assert "<li><strong>清除缓存</strong></li>" in page
         assert "**not markdown** from the customer" in page  # customers' text stays as typed
+
+
+def test_ticket_page_lists_of_canned_responses_macros_and_categories_follow_every_change(
+    tier1_client, customer_a, django_assert_max_num_queries
+):
+    """They are cached between pages (tickets.reference), never past a change."""
+    from tickets.models import Category, Macro
+
+    ticket = open_ticket(customer_a)
+    _detail(tier1_client, ticket)  # cached now
+    canned = CannedResponse.objects.create(key="thanks", language="en", title="Thank-you note", body="Thanks!")
+    macro = Macro.objects.create(name="Close as duplicate")
+    new_category = Category.objects.create(slug="certificates", name_en="Certificates", name_zh_hans="证书")
+    text = _detail(tier1_client, ticket).content.decode()
+    assert "Thank-you note" in text
+    assert "Close as duplicate" in text
+    assert "Certificates" in text
+    canned.is_active, macro.name = False, "Close as a duplicate"
+    canned.save()
+    macro.save()
+    new_category.delete()
+    with django_assert_max_num_queries(30):
+        text = _detail(tier1_client, ticket).content.decode()
+    assert "Thank-you note" not in text
+    assert "Close as a duplicate" in text
+    assert "Certificates" not in text
+
+
+def test_ticket_page_reads_the_lists_managers_edit_from_the_cache(tier1_client, customer_a):
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.models import CSATResponse
+
+    for n in range(3):  # earlier tickets, rated: read in one query each, whatever their number
+        earlier = open_ticket(customer_a, subject=f"Earlier {n}")
+        CSATResponse.objects.create(ticket=earlier, customer=customer_a, rating=4, comment=f"Fine {n}")
+    ticket = open_ticket(customer_a, order=customer_a.orders.get())
+    _detail(tier1_client, ticket)
+    with CaptureQueriesContext(connection) as captured:
+        response = _detail(tier1_client, ticket)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"{earlier.reference}</a> Earlier 2" in text
+    assert f"{earlier.reference}: 4/5" in text
+    tables = " ".join(q["sql"].split(" WHERE ")[0] for q in captured.captured_queries)
+    for table in (
+        'FROM "tickets_cannedresponse"',
+        'FROM "tickets_macro"',
+        'FROM "tickets_category"',
+        'FROM "accounts_agentprofile"',
+    ):
+        assert table not in tables  # the agent's profile comes with the user
+    orders = [q for q in captured.captured_queries if 'FROM "accounts_order"' in q["sql"]]
+    assert len(orders) == 1  # the ticket's order is among the customer's, not read again
+    # session, user, the ticket (two), messages, attachments, events, past tickets, past
+    # ratings, the access log, orders, enrollments, weekly learning, courses on sale,
+    # assignable agents, presence, last live event
+    assert len(captured.captured_queries) <= 17

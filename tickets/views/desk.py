@@ -44,7 +44,8 @@ from ..forms.desk import (
     ReplyForm,
     StatusForm,
 )
-from ..models import CannedResponse, Macro, RefundRequest, Ticket
+from ..models import CannedResponse, RefundRequest, Ticket
+from ..reference import reference_lists
 from ..selectors import ticket_detail, ticket_get_visible, ticket_queue, ticket_view_counts
 from ..services import (
     TicketError,
@@ -261,7 +262,8 @@ class TicketDetailView(DeskView, TemplateView):
         if ticket.status not in dict(STATUS_CHOICES):
             status_choices = [(ticket.status, ticket.get_status_display()), *STATUS_CHOICES]
         # The choices are read only for agents who may change the ticket.
-        categories = [(str(c.pk), c.name) for c in fields_form.fields["category"].queryset] if detail.can_act else []
+        lists = reference_lists()
+        categories = [(str(c.pk), c.name) for c in lists.categories] if detail.can_act else []
         agents = [(str(u.pk), str(u)) for u in fields_form.fields["assignee"].queryset] if detail.can_act else []
         context.update(
             field_selects=[
@@ -277,8 +279,10 @@ class TicketDetailView(DeskView, TemplateView):
         )
         now = timezone.now()
         if detail.context is not None and ticket.order_id:
-            # The ticket's order, with its course, from the customer's orders already read.
-            ticket.order = next((o for o in detail.context.orders if o.pk == ticket.order_id), ticket.order)
+            # The ticket's order, with its course, from the customer's orders already read
+            # (read on its own only if it is not among them).
+            order = next((o for o in detail.context.orders if o.pk == ticket.order_id), None)
+            ticket.order = order if order is not None else ticket.order
         context.update(
             now=now,
             sla_timers=sla_timers(ticket, now=now),
@@ -295,7 +299,7 @@ class TicketDetailView(DeskView, TemplateView):
             escalate_form=ReasonForm(initial=version, prefix="escalate"),
             deescalate_form=ReasonForm(initial=version, prefix="deescalate"),
             merge_form=kwargs.get("merge_form") or MergeForm(initial=version, prefix="merge"),
-            macros=list(Macro.objects.filter(is_active=True).only("pk", "name")) if detail.can_act else [],
+            macros=lists.macros if detail.can_act else [],
             refund_form=RefundDecisionForm(
                 initial={"amount": detail.refund.amount if detail.refund else None}, prefix="refund"
             ),
