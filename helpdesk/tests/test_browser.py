@@ -6,10 +6,12 @@ the committed images alone; `make screenshots` runs the browser tests with
 HELPDESK_SCREENSHOTS_DIR=docs/screenshots to refresh the ones the README shows."""
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import AgentTier, Role
 from accounts.tests.factories import (
@@ -159,8 +161,9 @@ def test_ticket_from_submission_to_rating(browser, live_server, people):
     customer.goto(f"{live_server.url}/tickets/new/")
     customer.fill("input[name=subject]", "视频播放到一半卡住")
     customer.fill("textarea[name=message]", "《Python 数据分析实战》第 3 节播放到 12 分钟就卡住，换了网络也一样。")
-    customer.click("main form button[type=submit]")
-    customer.wait_for_load_state("networkidle")
+    with customer.expect_navigation():
+        customer.click("main form button[type=submit]")
+    expect(customer).to_have_url(re.compile(r"/tickets/\d+/$"))
     ticket_url = customer.url
     ticket_pk = int(ticket_url.rstrip("/").split("/")[-1])
 
@@ -170,22 +173,23 @@ def test_ticket_from_submission_to_rating(browser, live_server, people):
     agent.screenshot(path=str(SCREENSHOTS / "desk-queue.png"), full_page=True)
     agent.goto(f"{live_server.url}/desk/tickets/{ticket_pk}/")
     agent.fill("#reply textarea[name=body]", "您好，请先清除 App 缓存后重试，我们同时在排查该视频的转码。")
-    agent.click("#reply button[type=submit]")
-    agent.wait_for_load_state("networkidle")
+    with agent.expect_navigation():
+        agent.click("#reply button[type=submit]")
+    expect(agent.locator("main")).to_contain_text("我们同时在排查该视频的转码")
     agent.click("#escalate summary")
     agent.fill("[data-testid=escalate-form] textarea", "转码问题需要二线和技术一起排查")
-    agent.click("[data-testid=escalate-form] button[type=submit]")
-    agent.wait_for_load_state("networkidle")
-    assert "Tier 2" in agent.locator("[data-testid=ticket-badges]").inner_text()
+    with agent.expect_navigation():
+        agent.click("[data-testid=escalate-form] button[type=submit]")
+    expect(agent.locator("[data-testid=ticket-badges]")).to_contain_text("Tier 2")
     agent.screenshot(path=str(SCREENSHOTS / "desk-ticket.png"), full_page=True)
 
     senior = _context_page(browser, live_server, people["tier2"])
     senior.goto(f"{live_server.url}/desk/tickets/{ticket_pk}/")
     senior.select_option("[data-testid=status-form] select[name=status]", "resolved")
     senior.fill("[data-testid=status-form] textarea[name=resolution]", "已重新转码第 3 节视频。")
-    senior.click("[data-testid=status-form] button[type=submit]")
-    senior.wait_for_load_state("networkidle")
-    assert "Resolved" in senior.locator("[data-testid=ticket-badges]").inner_text()
+    with senior.expect_navigation():
+        senior.click("[data-testid=status-form] button[type=submit]")
+    expect(senior.locator("[data-testid=ticket-badges]")).to_contain_text("Resolved")
 
     customer.goto(ticket_url)
     assert "清除 App 缓存" in customer.content()
