@@ -151,7 +151,7 @@ def _windowed(queryset: QuerySet[Ticket], value: str, customers: list[int], need
     except the ones a merge moved into a ticket, which are checked by their ticket). If
     the window holds ``needed`` matches, they are the first ``needed`` of the whole queue,
     since every ticket outside it is older than all of them."""
-    if needed > WINDOWS[-1]:
+    if not WINDOWS or needed > WINDOWS[-1]:
         return None  # a page deep in the results: no window holds it
     for size in WINDOWS:
         since = queryset.order_by("-created_at").values_list("created_at", flat=True)[size - 1 : size].first()
