@@ -235,17 +235,17 @@ def text_search(
     hash of every matching message is the faster way (the API's page count).
 
     ``needed``: how many of the first rows (in the queue's default order, newest first) the
-    caller reads, when it knows; then a word that is not common but was seen among the
-    newest rows is first looked for among the newest tickets (``_windowed``), where a
-    phrase frequent enough to fill the page is found without collecting its matches in the
-    whole history (a phrase in 0.6 % of tickets: 5,000+ of them at 1,000,000)."""
-    hits = _probe_hits(value)
-    common = hits >= COMMON_HITS
-    if 0 < hits < COMMON_HITS and not counting and needed is not None:
+    caller reads, when it knows; then a word neither common nor rare (more than
+    ``RARE_MATCHES`` tickets) is looked for among the newest tickets (``_windowed``)
+    before walking them one by one: a phrase in 0.6 % of tickets (6,000 at 1,000,000)
+    fills a page from the newest 5,000 tickets."""
+    common = _probe_hits(value) >= COMMON_HITS
+    ids = None if common else _rare_matches(value)
+    if ids is None and not common and not counting and needed is not None:
+        # Too many matches to collect, too few to be common: among the newest tickets first.
         found = _windowed(queryset, value, customers, needed)
         if found is not None:
             return found
-    ids = None if common else _rare_matches(value)
     if ids is None and counting:
         in_messages = Q(pk__in=_text_matching(TicketMessage, "body", value).values("ticket_id"))
         return queryset.filter(Q(subject__icontains=value) | Q(customer_id__in=customers) | in_messages)

@@ -133,14 +133,13 @@ def test_queue_search(tier1_client, customer_a, customer_b):
 
 # The search's ways to the same rows: walking the newest tickets (a common word),
 # collecting a rare word's tickets through the indexes ("overflow": more matches than that
-# way takes, which walks too), and looking among the newest tickets first ("window": a word
-# seen among the newest rows but not common; tiny windows, so that some pages are found in
-# them and others not).
+# way takes, which walks), and looking among the newest tickets when the indexes' way
+# overflows ("window": tiny windows, so that some pages are found in them and others not).
 SEARCH_WAYS = {
     "walk": {"COMMON_HITS": 1},
     "indexes": {"COMMON_HITS": 10**6, "WINDOWS": ()},
     "overflow": {"COMMON_HITS": 10**6, "RARE_MATCHES": 1, "WINDOWS": ()},
-    "window": {"COMMON_HITS": 10**6, "WINDOWS": (2, 8)},
+    "window": {"COMMON_HITS": 10**6, "RARE_MATCHES": 1, "WINDOWS": (2, 8)},
 }
 
 
