@@ -260,7 +260,15 @@ def text_search(
         return queryset.alias(first_message=Subquery(first_message)).filter(
             Q(subject__icontains=value) | Q(customer_id__in=customers) | Q(first_message__isnull=False)
         )
-    return queryset.filter(Q(_listed(ids)) | Q(customer_id__in=customers))
+    if needed is None or needed > RARE_MATCHES:
+        return queryset.filter(Q(_listed(ids)) | Q(customer_id__in=customers))
+    # The first rows' ids, then those rows: ordering up to 5,000 listed tickets reads their
+    # times from an index (migration 0025, an index-only scan: 3 ms for 1,228 tickets at
+    # 400,000) where reading the rows themselves took 45 ms. The customers' newest tickets
+    # join the list through their own index.
+    ids.update(queryset.filter(customer_id__in=customers).values_list("pk", flat=True)[:needed])
+    first = queryset.filter(_listed(ids)).values_list("pk", flat=True)[:needed]
+    return queryset.filter(_listed(set(first)))
 
 
 def _agents() -> QuerySet[User]:
