@@ -62,12 +62,18 @@ def ticket_get_visible(*, actor: User, pk: int) -> Ticket:
         raise Http404 from exc
 
 
-def ticket_queue(*, actor: User, data: dict[str, Any], counting: bool = False) -> TicketQueueFilter:
+def ticket_queue(
+    *, actor: User, data: dict[str, Any], counting: bool = False, rows: int | None = None
+) -> TicketQueueFilter:
     """The desk queue: a bound FilterSet whose ``qs`` carries what each row shows in a
     constant number of queries, whatever the page size. ``counting``: the same rows, in the
-    form that counts them all fastest (a text search reads a page another way)."""
+    form that counts them all fastest (a text search reads a page another way). ``rows``:
+    how many of the first rows the caller reads, when it knows (a text search then looks
+    among the newest tickets first); only those rows are then right."""
     queryset = ticket_list_visible(actor=actor).select_related("customer", "category", "assignee")
-    return TicketQueueFilter(data, queryset=queryset.order_by("-created_at", "-pk"), actor=actor, counting=counting)
+    return TicketQueueFilter(
+        data, queryset=queryset.order_by("-created_at", "-pk"), actor=actor, counting=counting, rows=rows
+    )
 
 
 @dataclass(frozen=True)

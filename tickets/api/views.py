@@ -114,7 +114,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Ticket]:
         actor = self.request.user
         if self.action == "list" and is_desk_user(actor):
-            queue = ticket_queue(actor=actor, data=self.request.query_params)
+            queue = ticket_queue(actor=actor, data=self.request.query_params, rows=self._rows_read())
             if not queue.is_valid():
                 raise serializers.ValidationError(queue.errors)
             tickets = queue.qs
@@ -123,6 +123,13 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 tickets.counted_by = ticket_queue(actor=actor, data=self.request.query_params, counting=True).qs
             return tickets
         return ticket_list_visible(actor=actor).select_related("customer", "category").order_by("-created_at", "-pk")
+
+    def _rows_read(self) -> int | None:
+        """How many of the list's first rows the requested page reads (a numbered page)."""
+        page = self.request.query_params.get(self.paginator.page_query_param) or "1"
+        if not (page.isascii() and page.isdecimal()) or int(page) < 1:
+            return None
+        return int(page) * self.paginator.get_page_size(self.request)
 
     def get_object(self) -> Ticket:
         return ticket_get_visible(actor=self.request.user, pk=int(self.kwargs["pk"]))

@@ -131,13 +131,15 @@ def test_queue_search(tier1_client, customer_a, customer_b):
     assert _refs(_queue(tier1_client, q="Customer A")) == {invoice.reference}
 
 
-# The search's two ways to the same rows: walking the newest tickets (a common word) and
-# collecting a rare word's tickets through the indexes; "overflow" is a rare word with more
-# matches than the indexes' way takes, which walks too.
+# The search's ways to the same rows: walking the newest tickets (a common word),
+# collecting a rare word's tickets through the indexes ("overflow": more matches than that
+# way takes, which walks), and looking among the newest tickets when the indexes' way
+# overflows ("window": tiny windows, so that some pages are found in them and others not).
 SEARCH_WAYS = {
     "walk": {"COMMON_HITS": 1},
-    "indexes": {"COMMON_HITS": 10**6},
-    "overflow": {"COMMON_HITS": 10**6, "RARE_MATCHES": 1},
+    "indexes": {"COMMON_HITS": 10**6, "WINDOWS": ()},
+    "overflow": {"COMMON_HITS": 10**6, "RARE_MATCHES": 1, "WINDOWS": ()},
+    "window": {"COMMON_HITS": 10**6, "RARE_MATCHES": 1, "WINDOWS": (2, 8)},
 }
 
 
@@ -207,6 +209,67 @@ def test_queue_search_pages_are_the_same_whichever_way(
     pages = [_queue(tier1_client, q="发票", size=3, page=n).context for n in (1, 2, 3)]
     assert [t.reference for page in pages for t in page["tickets"]] == newest_first
     assert [page["page"].has_next() for page in pages] == [True, True, False]
+
+
+def test_queue_search_of_a_phrase_finds_exactly_the_tickets_holding_it(
+    tier1_client, tier1_agent, customer_a, search_way, monkeypatch
+):
+    # given the phrase in a body and in a note, and its words apart, in another order or cut
+    body = open_ticket(customer_a, subject="有个问题", body="请帮我开电子发票，抬头写公司名。")
+    note = open_ticket(customer_a, subject="问题二", body="课程")
+    ticket_reply(ticket=note, author=tier1_agent, body="已经开电子发票了", internal=True)
+    open_ticket(customer_a, subject="问题三", body="电子版的发票开了吗？开电脑看看子发")
+    open_ticket(customer_a, subject="问题四", body="发票电子开")
+    open_ticket(customer_a, subject="问题五", body="开电子 发票")
+    # then only the tickets holding the phrase itself, whichever way the search goes
+    assert _refs(_queue(tier1_client, q="开电子发票")) == {body.reference, note.reference}
+    assert _refs(_queue(tier1_client, q="电子发票")) == {body.reference, note.reference}
+    if search_way == "window":
+        # and a window of all 5 tickets holds the 2 matches (its rarest bigram, then the LIKE)
+        monkeypatch.setattr(filters, "WINDOWS", (5,))
+        found = filters._windowed(Ticket.objects.order_by("-created_at", "-pk"), "开电子发票", [], needed=2)
+        assert found is not None
+        assert set(found.values_list("pk", flat=True)) == {body.pk, note.pk}
+
+
+def test_queue_search_after_the_other_filters_and_before_the_sort(
+    tier1_client, tier1_agent, customer_a, search_way, monkeypatch
+):
+    monkeypatch.setattr("tickets.views.desk.PAGE_SIZES", (25, 2))
+    if search_way == "window":
+        monkeypatch.setattr(filters, "WINDOWS", (4,))  # the first page (3 rows) is in it
+    # given 8 tickets holding the word, the 4 newest of them on hold, and 1 new without it
+    found = [open_ticket(customer_a, subject=f"问题{n}", body=f"第{n}张发票") for n in range(8)]
+    Ticket.objects.filter(pk__in=[t.pk for t in found[4:]]).update(status=Status.ON_HOLD)
+    open_ticket(customer_a, subject="退款", body="不想学了")
+    newest_first = sorted(found, key=lambda t: (t.created_at, t.pk), reverse=True)
+    # then a status filter leaves its own newest matches, page by page
+    pages = [_queue(tier1_client, q="发票", status="new", size=2, page=n).context for n in (1, 2, 3)]
+    assert [t.pk for page in pages for t in page["tickets"]] == [t.pk for t in newest_first[4:]]
+    assert [page["page"].has_next() for page in pages] == [True, False, False]
+    # and a sort orders every match, not only the newest ones
+    oldest_first = _queue(tier1_client, q="发票", sort="created", size=2).context["tickets"]
+    assert [t.pk for t in oldest_first] == [t.pk for t in newest_first[::-1][:2]]
+
+
+def test_search_window_finds_messages_a_merge_moved_into_a_newer_ticket(tier1_agent, customer_a, monkeypatch):
+    from tickets.services import ticket_merge
+
+    monkeypatch.setattr(filters, "WINDOWS", (2,))
+    # given an old ticket whose message holds the word, merged into the newest ticket
+    old = open_ticket(customer_a, subject="旧问题", body="鲸歌课程打不开")
+    Ticket.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    TicketMessage.objects.filter(ticket=old).update(created_at=timezone.now() - timedelta(days=30))
+    other = open_ticket(customer_a, subject="鲸歌", body="x")
+    target = open_ticket(customer_a, subject="新问题", body="还是打不开")
+    ticket_merge(source=Ticket.objects.get(pk=old.pk), target=target, actor=tier1_agent)
+    queue = Ticket.objects.order_by("-created_at", "-pk")
+    # then the window of the 2 newest tickets holds both matches, the merged one included
+    found = filters._windowed(queue, "鲸歌", [], needed=2)
+    assert found is not None
+    assert list(found.values_list("pk", flat=True)) == [target.pk, other.pk]
+    # and a third row needed is not in the window: the search goes on elsewhere
+    assert filters._windowed(queue, "鲸歌", [], needed=3) is None
 
 
 def test_queue_sorts_by_priority(tier1_client, customer_a):

@@ -71,14 +71,18 @@ class UncountedPage:
     paginator = None
 
     def __init__(self, queryset: Any, size: int, number: str | None) -> None:
-        try:
-            self.number = max(1, int(number or 1))
-        except ValueError:
-            self.number = 1
+        self.number = self.number_from(number)
         start = (self.number - 1) * size
         rows = list(queryset[start : start + size + 1])
         self.object_list = rows[:size]
         self._has_next = len(rows) > size
+
+    @staticmethod
+    def number_from(number: str | None) -> int:
+        try:
+            return max(1, int(number or 1))
+        except ValueError:
+            return 1
 
     def has_next(self) -> bool:
         return self._has_next
@@ -126,13 +130,16 @@ class TicketQueueView(DeskView, TemplateView):
             key in data for key in ("view", "q", "status", "tier", "category", "priority", "channel", "assignee", "sla")
         ):
             data["view"] = "all"
-        queue = ticket_queue(actor=self.request.user, data=data)
         try:
             size = int(self.request.GET.get("size", PAGE_SIZES[0]))
         except ValueError:
             size = PAGE_SIZES[0]
         size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-        if (data.get("q") or "").strip():
+        searching = bool((data.get("q") or "").strip())
+        number = UncountedPage.number_from(self.request.GET.get("page"))
+        # A text search reads only its page and the row after it (UncountedPage).
+        queue = ticket_queue(actor=self.request.user, data=data, rows=number * size + 1 if searching else None)
+        if searching:
             # A text search is not counted: counting matches would scan the table a second time.
             page = UncountedPage(queue.qs, size, self.request.GET.get("page"))
         else:
