@@ -20,34 +20,24 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
+from helpdesk.cache import CacheVersion
+
 PERMISSIONS_CACHE_SECONDS = 60
 UserModel = get_user_model()
-VERSION_KEY = "accounts:permissions:version"
+PERMISSIONS_VERSION = CacheVersion("accounts:permissions:version")
 
 
 def permissions_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # add() keeps a version another process set meanwhile.
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
+    return PERMISSIONS_VERSION.current()
 
 
 def _permissions_key(user_pk: Any) -> str:
     return f"accounts:permissions:{permissions_version()}:{user_pk}"
 
 
-def _bump_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
-
-
 def _forget(user_pks: list[Any] | None) -> None:
     if user_pks is None:
-        _bump_version()
+        PERMISSIONS_VERSION.bump()
     else:
         cache.delete_many([_permissions_key(pk) for pk in user_pks])
 
@@ -57,8 +47,7 @@ def permissions_cache_clear(*, action: str = "post_delete", **_: Any) -> None:
     permission set is stale from now on."""
     if not action.startswith("post_"):
         return
-    _bump_version()
-    transaction.on_commit(_bump_version)
+    PERMISSIONS_VERSION.changed()
 
 
 def permissions_cache_forget_users(

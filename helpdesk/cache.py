@@ -13,7 +13,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -99,3 +101,32 @@ class ResilientRedisCache(RedisCache):
     def count_many(self, keys: list[str], timeout: int, version: int | None = None) -> list[int]:
         names = [self.make_and_validate_key(key, version=version) for key in keys]
         return self._cache.count_many(names, timeout)
+
+
+class CacheVersion:
+    """A number kept in the cache under ``key`` and put into other cache keys: bumping it
+    makes every entry stored under the old number unreachable at once (in every process
+    with Redis; with per-process memory, in this one, the others keeping theirs until their
+    entries expire)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def current(self) -> int:
+        version = cache.get(self.key)
+        if version is None:
+            cache.add(self.key, 1, timeout=None)  # keeps a version another process set meanwhile
+            version = cache.get(self.key, 1)
+        return int(version)
+
+    def bump(self) -> None:
+        try:
+            cache.incr(self.key)
+        except ValueError:  # no version yet (or the cache is unreachable): start one above any
+            cache.set(self.key, self.current() + 1, timeout=None)
+
+    def changed(self, **_: Any) -> None:
+        """Signal receiver: bump at once and again at commit, so that a request that read the
+        old rows meanwhile cannot leave them cached under the new number."""
+        self.bump()
+        transaction.on_commit(self.bump)

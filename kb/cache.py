@@ -17,40 +17,29 @@ rendered as markers and put in for each request (``home_page_fill``).
 
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 
+from helpdesk.cache import CacheVersion
+
 HOME_CACHE_SECONDS = 60
-VERSION_KEY = "kb:content:version"
 # Plain ASCII: autoescaping leaves them as they are.
 CSRF_MARKER = "kb-home-csrf-token-0b7d3f"
 NONCE_MARKER = "kb-home-csp-nonce-5e21c8"
 
 
+CONTENT_VERSION = CacheVersion("kb:content:version")
+
+
 def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)  # keeps a version another process set meanwhile
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
+    return CONTENT_VERSION.current()
 
 
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or the cache is unreachable): start one above any
-        cache.set(VERSION_KEY, content_version() + 1, timeout=None)
-
-
-def content_changed(**_: Any) -> None:
+def content_changed(**kwargs: Any) -> None:
     """Signal receiver (``post_save``/``post_delete`` of articles and categories): what the
-    home shows may have changed. Again at commit, so a request that read the old rows
-    meanwhile cannot leave them cached."""
-    _bump()
-    transaction.on_commit(_bump)
+    home shows may have changed (at once and again at commit)."""
+    CONTENT_VERSION.changed(**kwargs)
 
 
 def home_lists_key(*, language: str, internal: bool) -> str:

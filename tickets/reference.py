@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+
+from helpdesk.cache import CacheVersion
 
 from .models import CannedResponse, Category, Macro
 
 REFERENCE_CACHE_SECONDS = 300
-VERSION_KEY = "tickets:reference:version"
 
 
 @dataclass(frozen=True)
@@ -25,31 +25,18 @@ class ReferenceLists:
     categories: list[Category]
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)  # keeps a version another process set meanwhile
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
+VERSION = CacheVersion("tickets:reference:version")
 
 
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or the cache is unreachable)
-        cache.set(VERSION_KEY, _version() + 1, timeout=None)
-
-
-def reference_changed(**_: Any) -> None:
+def reference_changed(**kwargs: Any) -> None:
     """Signal receiver (``post_save``/``post_delete`` of the three models)."""
-    _bump()
-    transaction.on_commit(_bump)
+    VERSION.changed(**kwargs)
 
 
 def reference_lists() -> ReferenceLists:
     """The active canned responses (by key and language), macros (by name, their id and name
     only) and ticket categories (in their order)."""
-    key = f"tickets:reference:{_version()}"
+    key = f"tickets:reference:{VERSION.current()}"
     lists = cache.get(key)
     if lists is None:
         lists = ReferenceLists(
