@@ -16,6 +16,7 @@ editor rebuilds a table it alters (``_remake_table``), which drops that table's 
 a migration altering ``tickets_ticket`` must create them again (``TRIGGERS_SQLITE``).
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations, models
 
 ACTIVE = "('new', 'open', 'pending', 'on_hold')"
@@ -104,8 +105,8 @@ DROP_SQLITE = [
 def triggers_create(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"postgresql": TRIGGERS_POSTGRESQL, "sqlite": TRIGGERS_SQLITE}.get(vendor)
-    if statements is None:
-        raise NotImplementedError(f"agent load triggers for {vendor}")
+    if statements is None:  # the product runs on these two (settings: DATABASE_URL)
+        raise ImproperlyConfigured(f"The helpdesk runs on PostgreSQL or SQLite, not on {vendor}.")
     if vendor == "postgresql":
         # No ticket may change between the count and the triggers' first firing.
         schema_editor.execute("LOCK TABLE tickets_ticket IN SHARE ROW EXCLUSIVE MODE")
