@@ -197,23 +197,30 @@ def events_wake() -> None:
 _broker_down_until = 0.0
 
 
-def events_enqueue(ids: list[int]) -> bool:
-    """Ask a worker to dispatch ``ids``. Never raises: without a broker the events wait
-    in the outbox for the sweep. Returns whether the broker took the task."""
+def _publish(task: Any, count: int, **options: Any) -> bool:
+    """``task.apply_async(**options)``, or False when the broker refused it or was refused
+    lately (the ``count`` events then wait in the outbox for the sweep). Never raises,
+    except eagerly in tests that ask errors to propagate."""
     global _broker_down_until
-    from .tasks import event_dispatch_task
-
     if time.monotonic() < _broker_down_until:
         return False
     try:
-        event_dispatch_task.apply_async(args=[ids], retry=False)
+        task.apply_async(retry=False, **options)
     except Exception as exc:  # the broker's own errors (kombu, redis, OSError) vary by transport
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.HELPDESK_EVENT_ERRORS_PROPAGATE:
             raise
         _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
-        logger.warning("broker unavailable (%s); %d events wait in the outbox", type(exc).__name__, len(ids))
+        logger.warning("broker unavailable (%s); %d events wait in the outbox", type(exc).__name__, count)
         return False
     return True
+
+
+def events_enqueue(ids: list[int]) -> bool:
+    """Ask a worker to dispatch ``ids``. Never raises: without a broker the events wait
+    in the outbox for the sweep. Returns whether the broker took the task."""
+    from .tasks import event_dispatch_task
+
+    return _publish(event_dispatch_task, len(ids), args=[ids])
 
 
 def events_drain_request(count: int = 1) -> bool:
@@ -222,7 +229,6 @@ def events_drain_request(count: int = 1) -> bool:
     mark before it reads the outbox, and this commit happened before the mark was found).
     Never raises: without a broker the events wait for the sweep. Returns whether a drain
     is queued."""
-    global _broker_down_until
     from .tasks import events_drain_task
 
     if time.monotonic() < _broker_down_until:
@@ -231,12 +237,8 @@ def events_drain_request(count: int = 1) -> bool:
     # Without Redis the cache's add() answers True (helpdesk.cache): the task is then tried.
     if not cache.add(DRAIN_QUEUED_KEY, 1, timeout=DRAIN_QUEUED_SECONDS):
         return True
-    try:
-        events_drain_task.apply_async(retry=False)
-    except Exception as exc:  # the broker's own errors (kombu, redis, OSError) vary by transport
+    if not _publish(events_drain_task, count):
         cache.delete(DRAIN_QUEUED_KEY)  # the next commit tries again
-        _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
-        logger.warning("broker unavailable (%s); %d events wait in the outbox", type(exc).__name__, count)
         return False
     return True
 
